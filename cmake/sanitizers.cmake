@@ -1,0 +1,5 @@
+if(NGPC_SANITIZE)
+  set(NGPC_SAN_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_compile_options(${NGPC_SAN_FLAGS})
+  add_link_options(${NGPC_SAN_FLAGS})
+endif()

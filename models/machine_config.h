@@ -1,0 +1,113 @@
+// The effective machine configuration (models/ sees only this plain struct, never JSON) as plain numbers in base units (Hz, bytes, bytes/s, seconds,
+// mm², W, J). Filled once at load time from the JSON files (see config_loader.h); the hot paths of
+// the models only ever see these plain values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace ngpc {
+
+struct GridSramConfig {
+  uint64_t capacity_bytes = 1000000;  // "1 MB" per level unit [paper-2nd]
+  uint32_t banks = 8;                 // power of two [est]
+  uint32_t ports_per_bank = 1;        // [est]
+  uint32_t access_latency_cycles = 2;  // [est]
+  std::string policy = "cache";       // "cache" (set-associative LRU) | "static" (resident prefix)
+  uint32_t line_bytes = 64;           // cache line, power of two [est]
+  uint32_t associativity = 4;         // [est]
+};
+
+struct EncodingEngineConfig {
+  uint32_t level_units = 16;  // [paper-2nd]
+  // Inputs a level unit processes per cycle, per grid encoding type [paper-2nd].
+  std::map<std::string, uint32_t> inputs_per_cycle = {
+      {"hashgrid", 1}, {"densegrid", 2}, {"lowres_densegrid", 8}};
+  uint32_t pipeline_latency_cycles = 6;  // pos_fract + grid_index + interpol_weights [est]
+  uint32_t max_outstanding_misses = 64;  // per level unit [est]
+  GridSramConfig grid_sram;
+};
+
+struct MlpEngineConfig {
+  uint32_t rows = 64;  // [paper-2nd]
+  uint32_t cols = 64;  // [paper-2nd]
+  std::string dataflow = "weight_stationary";  // | "output_stationary" [est]
+  std::string precision = "fp16";              // | "fp32" | "int8" [est]
+  uint64_t weight_buffer_bytes = 65536;         // [est]
+  uint64_t activation_buffer_bytes = 524288;    // [est]
+  std::string weight_source = "buffer";         // | "l2": weights re-read from L2 each batch
+  bool weight_double_buffering = true;          // [est]
+  // Extra cycles per batch row a layer's output activation costs (ReLU is free in the array's
+  // output stage; transcendental ones take a pass through the activation unit) [est].
+  std::map<std::string, uint32_t> activation_cycles_per_row = {
+      {"none", 0}, {"relu", 0}, {"sigmoid", 1}, {"exponential", 1}, {"squareplus", 1}};
+};
+
+struct NfpConfig {
+  EncodingEngineConfig encoding;
+  uint32_t fifo_depth_batches = 2;  // encoded-feature FIFO between the engines [est]
+  MlpEngineConfig mlp;
+};
+
+struct ClusterConfig {
+  uint32_t scaling_factor = 8;  // number of NFPs [paper-2nd]
+  uint32_t batch_size = 16384;  // queries per batch, multiple of 256 [est]
+  std::string dispatch = "least_loaded";  // | "round_robin"
+  uint32_t dispatch_latency_cycles = 4;   // [est]
+};
+
+struct L2Config {
+  uint64_t capacity_bytes = 6000000;           // 6 MB on GA102 [spec §1]
+  double grid_share = 0.5;                     // fraction of L2 grid data may occupy [est]
+  double link_bandwidth_bytes_per_s = 2.0e12;  // NGPC <-> L2 [est]
+  double latency_s = 200e-9;                   // [est]
+};
+
+struct DramConfig {
+  double bandwidth_bytes_per_s = 936e9;  // GDDR6X on the RTX 3090 [spec §1]
+  double latency_s = 400e-9;             // [est]
+  uint32_t access_bytes = 32;            // minimum transfer (sector) [est]
+};
+
+struct MemoryConfig {
+  L2Config l2;
+  DramConfig dram;
+};
+
+struct GpuConfig {
+  std::string name = "NVIDIA RTX 3090";
+  double die_area_mm2 = 628.4;  // [spec §1]
+  double board_power_w = 350;   // [spec §1]
+  bool fusion = true;           // rest-of-kernels fused into one kernel [paper]
+  double fusion_speedup = 9.94; // [paper]
+  bool overlap = true;          // GPU on batch n while the NGPC runs batch n+1 [paper-2nd]
+  uint32_t pipeline_depth = 2;  // batches in flight between NGPC and GPU [est]
+  std::string profile = "gpu/rtx3090.json";  // GPU cost-model inputs, relative to configs/
+};
+
+struct DetailConfig {
+  std::string mode = "sampled";  // | "full"
+  uint32_t sample_batches = 16;  // per encode kernel [est]
+  uint64_t seed = 1;
+};
+
+struct TechConfig {
+  std::string table = "tech/nangate45.json";  // relative to configs/
+  std::string node = "7nm";                   // node the results are reported at
+};
+
+struct Config {
+  std::string name = "ngpc";
+  std::string description;
+  double clock_hz = 1e9;  // NGPC clock [est]
+  ClusterConfig cluster;
+  NfpConfig nfp;
+  MemoryConfig memory;
+  GpuConfig gpu;
+  DetailConfig detail;
+  TechConfig tech;
+  std::string source_dir;  // directory of the top config file (resolves relative references)
+};
+
+}  // namespace ngpc
