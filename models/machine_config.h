@@ -86,9 +86,15 @@ struct GpuConfig {
   std::string profile = "gpu/rtx3090.json";  // GPU cost-model inputs, relative to configs/
 };
 
+// Address-level detail (spec §3): in "sampled" mode each encode kernel's corner addresses are
+// simulated for `sample_batches` chunks of `sample_queries` queries (each after `warmup_queries`
+// uncounted queries that warm the SRAM caches), and the measured rates carry to every batch; in
+// "full" mode every query of every batch is simulated on its NFP's SRAMs.
 struct DetailConfig {
-  std::string mode = "sampled";  // | "full"
-  uint32_t sample_batches = 16;  // per encode kernel [est]
+  std::string mode = "sampled";   // | "full"
+  uint32_t sample_batches = 8;    // sampled chunks per encode kernel
+  uint32_t sample_queries = 2048; // queries per chunk
+  uint32_t warmup_queries = 2048; // uncounted queries before each chunk
   uint64_t seed = 1;
 };
 

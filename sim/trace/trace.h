@@ -9,6 +9,10 @@
 
 namespace ngpc::trace {
 
+// The "format" and "version" keys every trace file starts with.
+inline constexpr const char* kTraceFormat = "ngpc-trace";
+inline constexpr int kTraceVersion = 1;
+
 // One grid encoding, with every tiny-cuda-nn parameter (spec §2).
 struct EncodingModel {
   std::string name;                // referenced by kernels
@@ -48,7 +52,7 @@ struct Kernel {
 };
 
 struct Frame {
-  uint32_t index = 0;
+  uint32_t index = 0;  // frame number in the original sequence (kept by select_frames)
   std::vector<Kernel> kernels;
 };
 
@@ -62,7 +66,8 @@ struct PositionSource {
 
 struct Header {
   std::string app;             // "nerf" | "nsdf" | "nvr" | "gia" | other
-  std::string encoding;        // "hashgrid" | "densegrid" | "lowres-densegrid"
+  std::string encoding;        // label of the app's encoding variant, informational:
+                               // "hashgrid" | "densegrid" | "lowres-densegrid"; "" = not stated
   uint32_t width = 0, height = 0;
   double samples_per_pixel = 1;
   double queries_per_pixel = 0;  // used to generate the trace
@@ -77,8 +82,9 @@ struct Trace {
   std::vector<MlpModel> mlps;
   PositionSource positions;
   std::vector<Frame> frames;
-  std::string path;  // file it was read from (for messages)
+  std::string path;  // file it was read from (for messages); not serialised
 
+  // nullptr when no model of that kind has the name.
   const EncodingModel* find_encoding(const std::string& name) const;
   const MlpModel* find_mlp(const std::string& name) const;
 };

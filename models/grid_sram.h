@@ -1,0 +1,107 @@
+// Address-level model of ONE level unit's grid SRAM holding ONE level's table (spec §1: 16 level
+// units, each with its own grid SRAM). It answers, for one issue group of corner reads, how many
+// cycles the banked SRAM needs (bank conflicts) and which reads miss because the table does not
+// fit (spec §1 "known inconsistency": a 2^19 x F2 fp16 level is 2 MiB > 1 MB). Pure C++, no
+// SystemC: the encoding engine and the GPU cost model both call it. Rules and rationale:
+// docs/grid-math.md.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ngpc {
+
+// Cache: set-associative LRU over lines, filled on demand from L2/DRAM.
+// Static: the first floor(capacity / entry_bytes) entries of the level are loaded at frame start
+// and stay resident; every other entry always misses and is not allocated.
+enum class SramPolicy { Cache, Static };
+
+struct GridSramParams {
+  uint64_t capacity_bytes = 1000000;
+  uint32_t banks = 8;           // entries are word-interleaved: bank = entry % banks
+  uint32_t ports_per_bank = 1;  // reads one bank serves per cycle
+  uint32_t line_bytes = 64;     // fill / miss granularity; a multiple of entry_bytes
+  uint32_t associativity = 4;   // ways per set (Cache policy)
+  SramPolicy policy = SramPolicy::Cache;
+};
+
+struct SramGroupResult {
+  uint32_t cycles;      // SRAM cycles the group occupies (bank conflicts); misses add no cycles here
+  uint32_t hits;        // distinct entries read from the SRAM
+  uint32_t misses;      // distinct entries not resident
+  uint64_t miss_bytes;  // distinct missing lines * line_bytes, fetched from L2/DRAM
+};
+
+// Totals since construction or clear_stats(); reset() (new frame) leaves them alone.
+struct GridSramStats {
+  uint64_t groups = 0;
+  uint64_t reads = 0;           // entry reads requested, duplicates included
+  uint64_t distinct_reads = 0;  // after merging duplicates within a group (= hits + misses)
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t miss_lines = 0;
+  uint64_t miss_bytes = 0;
+  uint64_t cycles = 0;
+};
+
+class GridSram {
+ public:
+  // Throws std::invalid_argument on zero banks/ports/line/associativity/entry_bytes, or a line
+  // size that is not a multiple of entry_bytes (entries must not straddle lines).
+  GridSram(const GridSramParams& params, uint64_t level_entries, uint32_t entry_bytes);
+
+  // Whole level table <= capacity: loaded once per frame, every read hits.
+  bool fits() const { return fits_; }
+  uint64_t table_bytes() const { return level_entries_ * entry_bytes_; }
+  // What a frame-start fill loads: whole table if it fits; Static: the resident prefix; Cache: 0.
+  uint64_t resident_bytes() const;
+  // Static policy: entries [0, resident_entries()) always hit. Whole table if it fits; else
+  // floor(capacity / entry_bytes) for Static and 0 for Cache.
+  uint64_t resident_entries() const { return resident_entries_; }
+  uint32_t sets() const { return sets_; }  // Cache policy geometry (>= 1)
+
+  // One issue group: the corner reads (entry indices within the level, each < level_entries) of
+  // the inputs a level unit issues together in one cycle. Reads of the same entry are merged
+  // (one read, broadcast). cycles = max over banks of ceil(distinct entries on the bank /
+  // ports_per_bank), at least 1 (0 only for an empty group). Each missing line is fetched once
+  // per group; the Cache policy allocates the fetched lines after all lookups of the group (LRU
+  // within the set), the Static policy allocates nothing. No allocation in steady state.
+  SramGroupResult access_group(const uint32_t* entry_indices, uint32_t n);
+
+  // New frame: the cache is emptied (the fit / static-prefix state is refilled by the frame-start
+  // fill, which is not modelled as reads here).
+  void reset();
+
+  const GridSramStats& stats() const { return stats_; }
+  void clear_stats() { stats_ = GridSramStats{}; }
+  const GridSramParams& params() const { return params_; }
+
+ private:
+  bool cache_lookup(uint32_t line);    // true on hit (and makes the line MRU)
+  void cache_allocate(uint32_t line);  // installs a fetched line, evicting the set's LRU way
+
+  GridSramParams params_;
+  uint64_t level_entries_;
+  uint32_t entry_bytes_;
+  bool fits_;
+  uint64_t resident_entries_;
+  uint32_t entries_per_line_;
+  uint32_t sets_;
+  bool banks_pow2_;
+  int line_shift_;  // log2(entries_per_line_) if a power of two, else -1 (divide)
+
+  // Cache state, flat: way w of set s at [s * associativity + w]. tag 0 = invalid, else line + 1.
+  std::vector<uint64_t> tags_;
+  std::vector<uint64_t> last_use_;  // LRU stamp per way
+  uint64_t clock_ = 0;
+
+  // Per-call scratch, grown only when a larger group arrives.
+  std::vector<uint32_t> distinct_;    // merged entry indices
+  std::vector<uint32_t> lines_;       // distinct lines of the group
+  std::vector<uint8_t> line_hit_;     // per distinct line: resident at the start of the group
+  std::vector<uint32_t> bank_count_;  // all zero between calls
+
+  GridSramStats stats_;
+};
+
+}  // namespace ngpc

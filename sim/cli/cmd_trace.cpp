@@ -1,0 +1,26 @@
+// PLACEHOLDER so the binary links before the real `trace` subcommand lands; replace wholesale.
+#include <iostream>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "sim/cli/commands.h"
+
+namespace ngpc::cli {
+
+int cmd_trace(const Args& args) {
+  namespace po = boost::program_options;
+  po::options_description options("options");
+  options.add_options()("help,h", "print this help");
+  po::variables_map vm;
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  po::store(po::command_line_parser(rest).options(options).run(), vm);
+  if (vm.count("help")) {
+    std::cout << "usage: ngpc-sim trace [options]\n\n" << options;
+    return 0;
+  }
+  std::cerr << "ngpc-sim trace: not implemented yet\n";
+  return 2;
+}
+
+}  // namespace ngpc::cli

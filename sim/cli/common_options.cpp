@@ -1,0 +1,26 @@
+#include "sim/cli/common_options.h"
+
+#include <string>
+#include <vector>
+
+namespace ngpc::cli {
+
+namespace po = boost::program_options;
+
+void add_config_options(po::options_description& options) {
+  options.add_options()
+      ("config", po::value<std::string>()->value_name("FILE"),
+       "machine configuration (JSON, see docs/config-reference.md); default configs/ngpc.json")
+      ("set", po::value<std::vector<std::string>>()->value_name("PATH=VALUE")->composing(),
+       "override one parameter, e.g. --set cluster.scaling_factor=16 "
+       "--set nfp.encoding.grid_sram.capacity=\"2 MiB\" (repeatable)");
+}
+
+LoadedConfig load_config_from(const po::variables_map& vm) {
+  const std::string path = vm.count("config") ? vm["config"].as<std::string>() : "";
+  const std::vector<std::string> sets =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  return load_config(path, sets);
+}
+
+}  // namespace ngpc::cli

@@ -1,0 +1,15 @@
+// Whole-file writes that never leave a half-written file behind: readers see the old contents or
+// the new, never a mix (a crash or a full disk mid-write leaves only a stray temporary file).
+#pragma once
+
+#include <string>
+
+namespace ngpc {
+
+// Writes `contents` to a temporary file in the directory of `path`, then renames it over `path`
+// (rename is atomic within one file system). No fsync: we guard against interrupted writes, not
+// power loss. Throws ngpc::InputError naming the path when the directory is missing or not
+// writable, or the write fails.
+void write_file_atomic(const std::string& path, const std::string& contents);
+
+}  // namespace ngpc

@@ -1,0 +1,88 @@
+// Helpers for tests that run the real ngpc-sim binary (NGPC_BINARY) through the shell.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace ngpc::test {
+
+struct CmdResult {
+  int status = -1;  // exit status; 128 + signal number if the process was killed
+  std::string out, err;
+};
+
+// Quotes one argument for /bin/sh.
+inline std::string shell_quote(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+inline std::string read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline void write_text_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// A fresh directory under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "ngpc-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+  // Writes `text` to a file in the directory and returns its full path.
+  std::string write(const std::string& name, const std::string& text) const {
+    write_text_file(path_ / name, text);
+    return (path_ / name).string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Runs `NGPC_BINARY <args>` through /bin/sh (quote arguments yourself, see shell_quote) and
+// captures its exit status, stdout and stderr.
+inline CmdResult run_cli(const std::string& args) {
+  TempDir dir;
+  const std::string out = (dir / "stdout").string(), err = (dir / "stderr").string();
+  const std::string command = shell_quote(NGPC_BINARY) + " " + args + " >" + shell_quote(out) +
+                              " 2>" + shell_quote(err) + " </dev/null";
+  const int raw = std::system(command.c_str());
+  CmdResult result;
+  if (raw != -1 && WIFEXITED(raw)) {
+    result.status = WEXITSTATUS(raw);
+  } else if (raw != -1 && WIFSIGNALED(raw)) {
+    result.status = 128 + WTERMSIG(raw);
+  }
+  result.out = read_text_file(out);
+  result.err = read_text_file(err);
+  return result;
+}
+
+}  // namespace ngpc::test
