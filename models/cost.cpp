@@ -6,7 +6,9 @@
 namespace ngpc {
 namespace {
 
-double d(uint64_t n) { return static_cast<double>(n); }
+double d(uint64_t n) {
+  return static_cast<double>(n);
+}
 
 const OpCost& mac_cost(const TechTable& tech, const std::string& precision) {
   const auto it = tech.mac.find(precision);
@@ -97,8 +99,8 @@ double sram_read_energy_j(const TechTable& tech, double capacity_bytes, double a
   while (hi + 1 < pts.size() && capacity_bytes > pts[hi].capacity_bytes) ++hi;
   const SramPoint& a = pts[hi - 1];
   const SramPoint& b = pts[hi];
-  const double t = std::log(capacity_bytes / a.capacity_bytes) /
-                   std::log(b.capacity_bytes / a.capacity_bytes);
+  const double t =
+      std::log(capacity_bytes / a.capacity_bytes) / std::log(b.capacity_bytes / a.capacity_bytes);
   const double read_j = a.read_j * std::exp(t * std::log(b.read_j / a.read_j));
   return read_j * width_scale;
 }
@@ -154,9 +156,8 @@ EnergyBreakdown energy_of(const Activity& activity, const Config& config, const 
   }
 
   // The L2 is costed as an SRAM array of its configured capacity plus the link wires.
-  e.l2_j = d(mem.ngpc_l2_bytes) *
-           (sram_read_energy_j(tech, d(config.memory.l2.capacity_bytes), 1) +
-            tech.l2_link_j_per_byte);
+  e.l2_j = d(mem.ngpc_l2_bytes) * (sram_read_energy_j(tech, d(config.memory.l2.capacity_bytes), 1) +
+                                   tech.l2_link_j_per_byte);
   e.dram_j = d(mem.ngpc_dram_bytes) * tech.dram_j_per_byte;  // GPU traffic is not NGPC energy
   e.leakage_j = leakage_power_w(config, tech) * sim_time_s;
   return e;
@@ -168,8 +169,7 @@ AreaBreakdown area_of(const Config& config, const TechTable& tech) {
   const MlpEngineConfig& mlp = config.nfp.mlp;
   AreaBreakdown a;
   a.mac_array_mm2 = nfps * d(mlp.rows) * d(mlp.cols) * mac_cost(tech, mlp.precision).area_mm2;
-  a.level_unit_logic_mm2 =
-      nfps * units * lookup_ops_area_mm2(level_unit_units(tech), tech);
+  a.level_unit_logic_mm2 = nfps * units * lookup_ops_area_mm2(level_unit_units(tech), tech);
   a.grid_sram_mm2 =
       nfps * units * sram_area_mm2(tech, d(config.nfp.encoding.grid_sram.capacity_bytes));
   a.mlp_buffers_mm2 = nfps * (sram_area_mm2(tech, d(mlp.weight_buffer_bytes)) +

@@ -48,10 +48,10 @@ struct TechTable {
   // interpolated log-log by capacity and scaled linearly by access width.
   std::vector<SramPoint> sram_read;
   double sram_ref_access_bytes = 8;
-  double sram_write_to_read = 1;       // write energy / read energy
-  double sram_bit_cell_area_mm2 = 0;   // at `node`
-  bool sram_bit_cell_direct = false;   // true: given for `node` directly; false: area-scaled
-  double sram_array_efficiency = 1;    // bit-cell area / macro area
+  double sram_write_to_read = 1;      // write energy / read energy
+  double sram_bit_cell_area_mm2 = 0;  // at `node`
+  bool sram_bit_cell_direct = false;  // true: given for `node` directly; false: area-scaled
+  double sram_array_efficiency = 1;   // bit-cell area / macro area
 
   double l2_link_j_per_byte = 0;  // NGPC <-> L2 wires, on top of the L2 array access
   double dram_j_per_byte = 0;     // off-chip: never node-scaled
@@ -63,8 +63,8 @@ struct TechTable {
   double dispatcher_area_mm2 = 0;   // once per NGPC
 
   // Hardware sizing assumptions (stated in the table, not buried here).
-  uint32_t level_unit_dims = 3;          // a level unit does one lookup of this many dims a cycle
-  uint32_t level_unit_features = 2;      // ... with this many features per entry
+  uint32_t level_unit_dims = 3;           // a level unit does one lookup of this many dims a cycle
+  uint32_t level_unit_features = 2;       // ... with this many features per entry
   uint32_t fifo_features_per_query = 32;  // FIFO entry width in features
   double fifo_bytes_per_feature = 2;
 };

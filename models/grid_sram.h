@@ -66,6 +66,7 @@ class GridSram {
   // ports_per_bank), at least 1 (0 only for an empty group). Each missing line is fetched once
   // per group; the Cache policy allocates the fetched lines after all lookups of the group (LRU
   // within the set), the Static policy allocates nothing. No allocation in steady state.
+  // Throws std::out_of_range for an entry index >= level_entries.
   SramGroupResult access_group(const uint32_t* entry_indices, uint32_t n);
 
   // New frame: the cache is emptied (the fit / static-prefix state is refilled by the frame-start

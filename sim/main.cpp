@@ -2,6 +2,7 @@
 #include <systemc>
 
 #include <boost/program_options/errors.hpp>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -31,6 +32,7 @@ const char* kUsage =
 
 int sc_main(int argc, char* argv[]) {
   // SystemC prints its banner on first use; keep stdout clean for --json consumers.
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   if (argc < 2) {
     std::cerr << kUsage;
     return 2;

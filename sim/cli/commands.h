@@ -12,6 +12,8 @@ using Args = std::vector<std::string>;
 int cmd_run(const Args& args);
 int cmd_sweep(const Args& args);
 int cmd_trace(const Args& args);
+// `trace gen`, called by cmd_trace with the same args (args[0] == "trace", args[1] == "gen").
+int cmd_trace_gen(const Args& args);
 int cmd_config(const Args& args);
 
 }  // namespace ngpc::cli

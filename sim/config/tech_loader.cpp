@@ -15,8 +15,8 @@ namespace {
 using nlohmann::json;
 
 constexpr int kFormatVersion = 1;
-const char* const kOps[] = {"int8_add",  "int8_mult", "int32_add", "int32_mult", "int32_xor",
-                            "fp16_add",  "fp16_mult", "fp32_add",  "fp32_mult"};
+const char* const kOps[] = {"int8_add", "int8_mult", "int32_add", "int32_mult", "int32_xor",
+                            "fp16_add", "fp16_mult", "fp32_add",  "fp32_mult"};
 const char* const kPrecisions[] = {"fp16", "fp32", "int8"};  // config nfp.mlp.precision
 
 std::string join(const std::string& path, const std::string& key) {
@@ -82,10 +82,9 @@ class Reader {
 
   // A quantity string ("0.4 pJ") in base units; zero is rejected where a log or a divisor needs
   // a positive value.
-  double quantity(const json& v, const std::string& path, UnitFamily family,
-                  bool positive) const {
+  double quantity(const json& v, const std::string& path, UnitFamily family, bool positive) const {
     if (!v.is_string()) {
-      fail(path, "expected a " + unit_family_name(family) + " quantity string such as \"" +
+      fail(path, "expected a quantity string (" + unit_family_name(family) + ") such as \"" +
                      unit_family_example(family) + "\", got " + shown(v));
     }
     double x = 0;
@@ -114,7 +113,8 @@ class Reader {
     const json& leaf = object(member(parent, path, key), p, {"value", "source"});
     source(leaf, p);
     const json& v = member(leaf, p, "value");
-    const bool in_range = v.is_number() && (lo_open ? v.get<double>() > lo : v.get<double>() >= lo) &&
+    const bool in_range = v.is_number() &&
+                          (lo_open ? v.get<double>() > lo : v.get<double>() >= lo) &&
                           v.get<double>() <= hi && std::isfinite(v.get<double>());
     if (!in_range) {
       fail(join(p, "value"), std::string("expected a number in ") + (lo_open ? "(" : "[") +
@@ -123,8 +123,8 @@ class Reader {
     return v.get<double>();
   }
 
-  uint32_t integer_leaf(const json& parent, const std::string& path, const char* key,
-                        uint32_t lo, uint32_t hi) const {
+  uint32_t integer_leaf(const json& parent, const std::string& path, const char* key, uint32_t lo,
+                        uint32_t hi) const {
     const std::string p = join(path, key);
     const json& leaf = object(member(parent, path, key), p, {"value", "source"});
     source(leaf, p);
@@ -161,8 +161,8 @@ Factors read_factors(const Reader& r, const json& table, const std::string& base
   if (!scaling.contains(node)) {
     std::string have = base_node + " (base)";
     for (auto it = scaling.begin(); it != scaling.end(); ++it) have += ", " + it.key();
-    r.fail(join("scaling", node), "no scaling factors for node \"" + node +
-                                      "\" (the table supports: " + have + ")");
+    r.fail(join("scaling", node),
+           "no scaling factors for node \"" + node + "\" (the table supports: " + have + ")");
   }
   const json& f = scaling.at(node);
   const std::string p = join("scaling", node);
@@ -175,10 +175,11 @@ Factors read_factors(const Reader& r, const json& table, const std::string& base
 
 void read_ops(const Reader& r, const json& table, TechTable& t) {
   const json& ops = r.member(table, "", "ops");
-  r.object(ops, "ops", {"int8_add", "int8_mult", "int32_add", "int32_mult", "int32_xor",
-                        "fp16_add", "fp16_mult", "fp32_add", "fp32_mult"});
-  OpCost* dst[] = {&t.int8_add,  &t.int8_mult, &t.int32_add, &t.int32_mult, &t.int32_xor,
-                   &t.fp16_add,  &t.fp16_mult, &t.fp32_add,  &t.fp32_mult};
+  r.object(ops, "ops",
+           {"int8_add", "int8_mult", "int32_add", "int32_mult", "int32_xor", "fp16_add",
+            "fp16_mult", "fp32_add", "fp32_mult"});
+  OpCost* dst[] = {&t.int8_add, &t.int8_mult, &t.int32_add, &t.int32_mult, &t.int32_xor,
+                   &t.fp16_add, &t.fp16_mult, &t.fp32_add,  &t.fp32_mult};
   for (size_t i = 0; i < std::size(kOps); ++i) {
     const std::string p = join("ops", kOps[i]);
     const json& op = r.object(r.member(ops, "ops", kOps[i]), p, {"energy", "area"});
@@ -203,8 +204,8 @@ void read_ops(const Reader& r, const json& table, TechTable& t) {
     t.mac[prec] = OpCost{mult.energy_j + add.energy_j, mult.area_mm2 + add.area_mm2};
   }
 
-  const json& act = r.object(r.member(table, "", "activation_unit_op"), "activation_unit_op",
-                             {"energy"});
+  const json& act =
+      r.object(r.member(table, "", "activation_unit_op"), "activation_unit_op", {"energy"});
   t.activation_unit_op_j =
       r.quantity_leaf(act, "activation_unit_op", "energy", UnitFamily::kEnergy);
 }
@@ -218,8 +219,10 @@ void read_sram(const Reader& r, const json& table, const std::string& node, Tech
 
   const json& pts = r.member(sram, "sram", "read_energy");
   if (!pts.is_array() || pts.size() < 2) {
-    r.fail("sram.read_energy", "expected an array of at least 2 {capacity, energy, source} "
-                               "points, got " + shown(pts));
+    r.fail("sram.read_energy",
+           "expected an array of at least 2 {capacity, energy, source} "
+           "points, got " +
+               shown(pts));
   }
   for (size_t i = 0; i < pts.size(); ++i) {
     const std::string p = "sram.read_energy[" + std::to_string(i) + "]";
@@ -227,8 +230,8 @@ void read_sram(const Reader& r, const json& table, const std::string& node, Tech
     r.source(pt, p);
     SramPoint s;
     // Both must be positive: the interpolation is log-log.
-    s.capacity_bytes = r.quantity(r.member(pt, p, "capacity"), join(p, "capacity"),
-                                  UnitFamily::kBytes, true);
+    s.capacity_bytes =
+        r.quantity(r.member(pt, p, "capacity"), join(p, "capacity"), UnitFamily::kBytes, true);
     s.read_j = r.quantity(r.member(pt, p, "energy"), join(p, "energy"), UnitFamily::kEnergy, true);
     if (!t.sram_read.empty() && s.capacity_bytes <= t.sram_read.back().capacity_bytes) {
       r.fail(join(p, "capacity"), "expected capacities in increasing order, got " +
@@ -284,8 +287,7 @@ void read_rest(const Reader& r, const json& table, TechTable& t) {
                                  "fifo_features_per_query", "fifo_bytes_per_feature"});
   t.level_unit_dims = r.integer_leaf(sizing, "sizing", "level_unit_dims", 2, 3);
   t.level_unit_features = r.integer_leaf(sizing, "sizing", "level_unit_features", 1, 1024);
-  t.fifo_features_per_query =
-      r.integer_leaf(sizing, "sizing", "fifo_features_per_query", 1, 65536);
+  t.fifo_features_per_query = r.integer_leaf(sizing, "sizing", "fifo_features_per_query", 1, 65536);
   t.fifo_bytes_per_feature =
       r.quantity_leaf(sizing, "sizing", "fifo_bytes_per_feature", UnitFamily::kBytes, true);
 }
@@ -321,13 +323,13 @@ void scale(TechTable& t, const Factors& f) {
 TechTable tech_table_from_json(const json& table, const std::string& node,
                                const std::string& origin) {
   const Reader r(origin);
-  r.object(table, "", {"format_version", "name", "description", "base_node", "ops", "mac",
-                       "activation_unit_op", "sram", "l2", "dram", "leakage", "area", "sizing",
-                       "scaling"});
+  r.object(table, "",
+           {"format_version", "name", "description", "base_node", "ops", "mac",
+            "activation_unit_op", "sram", "l2", "dram", "leakage", "area", "sizing", "scaling"});
   const json& version = r.member(table, "", "format_version");
   if (version != kFormatVersion) {
-    r.fail("format_version", "expected " + std::to_string(kFormatVersion) + ", got " +
-                                 shown(version));
+    r.fail("format_version",
+           "expected " + std::to_string(kFormatVersion) + ", got " + shown(version));
   }
   TechTable t;
   t.name = r.text(table, "", "name");

@@ -7,9 +7,8 @@
 // sram.read_energy[1].energy), what was expected and the offending value. Unknown keys are errors.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "models/cost.h"
 

@@ -1,0 +1,68 @@
+// Analytical cost model of the baseline GPU (RTX 3090) running instant-ngp's multi-kernel
+// renderer: the source of gpu_time_ns (and dram_bytes of rest kernels) in generated traces when no
+// measured profile exists. Equations, calibration and assumptions: docs/gpu-baseline.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/grid_math.h"
+#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/trace/trace.h"
+
+namespace ngpc::gpu {
+
+// One grid-encoding launch (tcnn kernel_grid).
+struct EncodeCost {
+  double grid_dram_bytes = 0;  // table sectors L2 could not serve
+  double io_bytes = 0;         // positions in, encoded features out (streamed)
+  double ops = 0;              // integer/FP issue slots (index, hash, modulo, weights, FMAs)
+  std::vector<double> l2_hit;  // per level, Che's approximation (for reports and tests)
+  double time_s = 0;
+};
+
+// One fully fused MLP launch (tcnn kernel_mlp_fused).
+struct MlpCost {
+  double macs = 0;      // padded widths, as the tensor cores run them
+  double io_bytes = 0;  // fp16 input and output rows
+  double time_s = 0;
+};
+
+// One rest kernel.
+struct RestCost {
+  double dram_bytes = 0;
+  double time_s = 0;
+};
+
+// `sample_spacing`: mean distance between consecutive queries in the unit cube/square; a query
+// fetches new sectors at level l with probability min(1, resolution_l * sample_spacing).
+EncodeCost encode_cost(const GpuProfile& p, const GridLayout& layout, uint64_t queries,
+                       double sample_spacing);
+MlpCost mlp_cost(const GpuProfile& p, const trace::MlpModel& mlp, uint64_t queries);
+// `samples`: encode queries of the kernel's step (0 for standalone kernels).
+RestCost rest_cost(const GpuProfile& p, const std::string& name, uint64_t elements,
+                   uint64_t samples);
+
+// The GridParams of a trace encoding model.
+GridParams grid_params(const trace::EncodingModel& m);
+
+// Padded MACs per query of a fully fused MLP (input and output padded to 16).
+double mlp_macs_per_query(const trace::MlpModel& mlp);
+
+// Sample spacing of a trace: positions.params["sample_spacing"] if present and > 0, else 1 (no
+// reuse between consecutive queries, the conservative choice).
+double trace_sample_spacing(const trace::Trace& t);
+
+// Fills gpu_time_ns of every kernel and dram_bytes of every gpu kernel, and sets the header's
+// gpu_time_source to "model:<profile name>".
+void apply_gpu_model(trace::Trace& t, const GpuProfile& p);
+
+// Per-frame baseline time by kernel kind, from the trace's gpu_time_ns.
+struct FrameTime {
+  double encode_s = 0, mlp_s = 0, rest_s = 0;
+  double total_s() const { return encode_s + mlp_s + rest_s; }
+};
+FrameTime frame_time(const trace::Frame& f);
+
+}  // namespace ngpc::gpu

@@ -1,0 +1,196 @@
+#include "sim/report/stats.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace ngpc {
+
+void StatSet::add(std::string key, double v, std::string unit, std::string desc, bool wall) {
+  stats.push_back({std::move(key), v, std::move(unit), std::move(desc), wall});
+}
+
+void StatSet::add(std::string key, std::string v, std::string desc) {
+  stats.push_back({std::move(key), std::move(v), "", std::move(desc), false});
+}
+
+const Stat* StatSet::find(const std::string& key) const {
+  for (const Stat& s : stats)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+double StatSet::number(const std::string& key) const {
+  const Stat* s = find(key);
+  if (!s || !std::holds_alternative<double>(s->value))
+    throw std::logic_error("no numeric stat '" + key + "'");
+  return std::get<double>(s->value);
+}
+
+Bound frame_bound(const FrameResult& f, const RunResult& r) {
+  const FrameStats& s = f.stats;
+  const double t = s.time_s > 0 ? s.time_s : 1;
+  (void)r;
+  const std::pair<const char*, double> u[] = {
+      {"level units", s.encode_max_nfp_s / t},
+      {"MAC array", s.mlp_max_nfp_s / t},
+      {"L2 link", s.memory.link_busy_s / t},
+      {"DRAM", s.memory.dram_busy_s / t},
+      {"GPU rest kernels", s.gpu_busy_s / t},
+  };
+  Bound b{u[0].first, u[0].second};
+  for (const auto& [name, v] : u)
+    if (v > b.utilisation) b = {name, v};
+  return b;
+}
+
+namespace {
+
+double safe_div(double a, double b) { return b > 0 ? a / b : 0; }
+
+nlohmann::json frame_json(const FrameResult& f, const RunResult& r, const Config& cfg) {
+  const FrameStats& s = f.stats;
+  const Bound b = frame_bound(f, r);
+  return {{"frame", s.frame},
+          {"frame_time_ms", s.time_s * 1e3},
+          {"frame_time_cycles", s.time_s * cfg.clock_hz},
+          {"gpu_baseline_frame_time_ms", f.baseline_s * 1e3},
+          {"speedup", safe_div(f.baseline_s, s.time_s)},
+          {"fps", safe_div(1, s.time_s)},
+          {"energy_mj", f.energy.total_j() * 1e3},
+          {"bound", b.resource},
+          {"bound_utilisation_pct", b.utilisation * 100},
+          {"encode_queries", f.encode_queries},
+          {"batches", s.batches},
+          {"sampling_rel_err_pct", s.sampling_rel_err * 100}};
+}
+
+}  // namespace
+
+StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& trace) {
+  StatSet st;
+  const double n = std::max<size_t>(1, r.frames.size());
+  double base = 0, base_kind[3] = {0, 0, 0}, queries = 0, gpu_busy = 0, enc_max = 0, mlp_max = 0;
+  double link_busy = 0, dram_busy = 0, link_b = 0, dram_ngpc = 0, dram_gpu = 0, err = 0;
+  for (const FrameResult& f : r.frames) {
+    base += f.baseline_s;
+    for (int k = 0; k < 3; ++k) base_kind[k] += f.baseline_by_kind_s[k];
+    queries += f.encode_queries;
+    gpu_busy += f.stats.gpu_busy_s;
+    enc_max += f.stats.encode_max_nfp_s;
+    mlp_max += f.stats.mlp_max_nfp_s;
+    link_busy += f.stats.memory.link_busy_s;
+    dram_busy += f.stats.memory.dram_busy_s;
+    link_b += f.stats.memory.link_bytes;
+    dram_ngpc += f.stats.memory.dram_bytes[0];
+    dram_gpu += f.stats.memory.dram_bytes[1];
+    err = std::max(err, f.stats.sampling_rel_err);
+    st.frames.push_back(frame_json(f, r, cfg));
+  }
+  const double T = r.sim_time_s;  // all frames
+  const double frame_s = T / n;
+  const Activity& a = r.activity;
+  const double cycles = T * cfg.clock_hz;
+  const double nfps = r.nfps;
+
+  st.add("fps", safe_div(n, T), "1/s", "frames per second on the NGPC-equipped GPU");
+  st.add("frame_time_ms", frame_s * 1e3, "ms", "mean simulated frame time");
+  st.add("frame_time_cycles", frame_s * cfg.clock_hz, "cycles",
+         "mean simulated frame time in NGPC clock cycles");
+  st.add("gpu_baseline_frame_time_ms", base / n * 1e3, "ms",
+         "mean frame time on the GPU alone (sum of the trace's gpu_time_ns)");
+  st.add("gpu_baseline_fps", safe_div(n, base), "1/s", "frames per second on the GPU alone");
+  st.add("speedup", safe_div(base, T), "x", "GPU-only frame time / NGPC frame time");
+  st.add("frames", n, "", "frames replayed");
+  st.add("queries_per_frame", queries / n, "", "encode queries per frame");
+  st.add("baseline_encode_ms", base_kind[0] / n * 1e3, "ms",
+         "per frame, encoding kernels on the GPU alone (before)");
+  st.add("baseline_mlp_ms", base_kind[1] / n * 1e3, "ms",
+         "per frame, MLP kernels on the GPU alone (before)");
+  st.add("baseline_rest_ms", base_kind[2] / n * 1e3, "ms",
+         "per frame, remaining kernels on the GPU alone (before)");
+  st.add("gpu_rest_busy_ms", gpu_busy / n * 1e3, "ms",
+         "per frame, GPU busy with the remaining kernels (after fusion and contention)");
+  st.add("ngpc_encode_busy_ms", enc_max / n * 1e3, "ms",
+         "per frame, busiest NFP's encoding engine busy time (after)");
+  st.add("ngpc_mlp_busy_ms", mlp_max / n * 1e3, "ms",
+         "per frame, busiest NFP's MLP engine busy time (after)");
+  const double units = cfg.nfp.encoding.level_units;
+  st.add("level_unit_utilisation_pct",
+         safe_div(a.encoding.busy_cycles, units * nfps * cycles) * 100, "%",
+         "level-unit issue cycles / (level units x NFPs x simulated cycles)");
+  st.add("mac_utilisation_pct",
+         safe_div(a.mlp.useful_macs, double(cfg.nfp.mlp.rows) * cfg.nfp.mlp.cols * nfps * cycles) *
+             100,
+         "%", "useful MACs / (array MACs x NFPs x simulated cycles)");
+  st.add("mac_array_busy_pct", safe_div(a.mlp.busy_cycles, nfps * cycles) * 100, "%",
+         "MAC-array busy cycles / (NFPs x simulated cycles)");
+  st.add("grid_sram_hit_rate_pct", safe_div(a.encoding.sram_hits, a.encoding.sram_hits + a.encoding.sram_misses) * 100,
+         "%", "corner reads served by the grid SRAMs / all distinct corner reads");
+  st.add("bank_conflict_cycles", a.encoding.bank_conflict_cycles / n, "cycles",
+         "per frame, level-unit cycles lost to grid SRAM bank conflicts (summed over units)");
+  st.add("sampling_rel_err_pct", err * 100, "%",
+         "largest 95 % relative half-width of sampled encode cycles per query (0 = exact)");
+  st.add("ngpc_l2_bytes_per_frame", link_b / n, "B", "bytes over the NGPC's L2 link per frame");
+  st.add("ngpc_l2_bandwidth_gbps", safe_div(link_b, T) / 1e9, "GB/s",
+         "mean NGPC L2-link bandwidth (decimal GB)");
+  st.add("ngpc_dram_bandwidth_gbps", safe_div(dram_ngpc, T) / 1e9, "GB/s",
+         "mean DRAM bandwidth of NGPC traffic");
+  st.add("gpu_dram_bandwidth_gbps", safe_div(dram_gpu, T) / 1e9, "GB/s",
+         "mean DRAM bandwidth of the GPU's own traffic");
+  st.add("dram_bandwidth_gbps", safe_div(dram_ngpc + dram_gpu, T) / 1e9, "GB/s",
+         "mean total DRAM bandwidth (NGPC + GPU)");
+  st.add("l2_link_utilisation_pct", safe_div(link_busy, T) * 100, "%", "NGPC L2-link busy share");
+  st.add("dram_utilisation_pct", safe_div(dram_busy, T) * 100, "%", "DRAM busy share");
+
+  const EnergyBreakdown& e = r.energy;
+  const double ej = e.total_j();
+  st.add("energy_per_frame_mj", ej / n * 1e3, "mJ", "NGPC energy per frame (dynamic + leakage)");
+  st.add("energy_per_query_pj", safe_div(ej, queries) * 1e12, "pJ", "NGPC energy per encode query");
+  st.add("energy_per_mac_pj", safe_div(e.mac_j, a.mlp.macs) * 1e12, "pJ",
+         "MAC-array energy per issued MAC");
+  const std::pair<const char*, double> parts[] = {
+      {"mac", e.mac_j},         {"grid_sram", e.grid_sram_j}, {"encoding_logic", e.encoding_logic_j},
+      {"buffers", e.buffers_j}, {"l2", e.l2_j},               {"dram", e.dram_j},
+      {"leakage", e.leakage_j}};
+  for (const auto& [name, j] : parts)
+    st.add(std::string("energy_") + name + "_mj", j / n * 1e3, "mJ",
+           std::string("per frame, NGPC energy of ") + name);
+  const double power = safe_div(ej, T);
+  st.add("ngpc_power_w", power, "W", "NGPC power: energy / simulated time (leakage included)");
+  st.add("ngpc_leakage_w", r.leakage_w, "W", "NGPC leakage power");
+  st.add("power_overhead_pct", safe_div(power, cfg.gpu.board_power_w) * 100, "%",
+         "NGPC power / GPU board power");
+  const AreaBreakdown& ar = r.area;
+  st.add("ngpc_area_mm2", ar.total_mm2(), "mm2", "NGPC area at the configured node");
+  const std::pair<const char*, double> areas[] = {
+      {"mac_array", ar.mac_array_mm2},   {"grid_sram", ar.grid_sram_mm2},
+      {"level_unit_logic", ar.level_unit_logic_mm2}, {"mlp_buffers", ar.mlp_buffers_mm2},
+      {"fifo", ar.fifo_mm2},             {"control", ar.control_mm2}};
+  for (const auto& [name, mm2] : areas)
+    st.add(std::string("area_") + name + "_mm2", mm2, "mm2", std::string("NGPC area of ") + name);
+  st.add("area_overhead_pct", safe_div(ar.total_mm2(), cfg.gpu.die_area_mm2) * 100, "%",
+         "NGPC area / GPU die area");
+
+  // The run's limiter: the bound of the frame that took longest.
+  if (!r.frames.empty()) {
+    const FrameResult* worst = &r.frames[0];
+    for (const FrameResult& f : r.frames)
+      if (f.stats.time_s > worst->stats.time_s) worst = &f;
+    const Bound b = frame_bound(*worst, r);
+    st.add("bound", b.resource, "resource with the highest busy share in the slowest frame");
+    st.add("bound_utilisation_pct", b.utilisation * 100, "%", "busy share of that resource");
+  }
+  st.add("nfps", nfps, "", "NFPs (scaling factor)");
+  st.add("clock_ghz", cfg.clock_hz / 1e9, "GHz", "NGPC clock");
+  st.add("app", trace.header.app, "application of the trace");
+  st.add("resolution", std::to_string(trace.header.width) + "x" + std::to_string(trace.header.height),
+         "frame resolution (pixels)");
+  st.add("positions", r.positions, "source of address-level sample positions");
+  st.add("sim_wall_s", r.sim_wall_s, "s", "host seconds spent simulating", true);
+  st.add("sim_cycles", r.sim_cycles, "cycles", "NGPC clock cycles simulated");
+  st.add("sim_cycles_per_s", safe_div(r.sim_cycles, r.sim_wall_s), "cycles/s",
+         "simulated cycles per host second", true);
+  return st;
+}
+
+}  // namespace ngpc

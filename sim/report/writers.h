@@ -1,0 +1,24 @@
+// Formats a StatSet: JSON (each stat: value, unit, description), CSV, the human summary, and the
+// first frame's timeline as Chrome trace-event JSON (opens in Perfetto / chrome://tracing).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/gpu_side.h"
+#include "sim/report/stats.h"
+
+namespace ngpc {
+
+nlohmann::json stats_json(const StatSet& s);
+std::string stats_csv(const StatSet& s);
+std::string summary_text(const StatSet& s);
+nlohmann::json timeline_json(const std::vector<TimelineEvent>& events);
+// Fixed-width table: a header row, then rows; columns left-aligned for text, right for numbers.
+std::string aligned_table(const std::vector<std::string>& header,
+                          const std::vector<std::vector<std::string>>& rows);
+std::string fmt(double v, int precision = 3);
+
+}  // namespace ngpc
