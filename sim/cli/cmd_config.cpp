@@ -1,8 +1,7 @@
 // ngpc-sim config show|schema: the effective machine configuration and its JSON Schema.
+#include <boost/program_options.hpp>
 #include <iostream>
 #include <string>
-
-#include <boost/program_options.hpp>
 
 #include "config_schema_text.h"
 #include "sim/cli/commands.h"

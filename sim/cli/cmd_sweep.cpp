@@ -1,8 +1,7 @@
 // PLACEHOLDER so the binary links before the real `sweep` subcommand lands; replace wholesale.
+#include <boost/program_options.hpp>
 #include <iostream>
 #include <string>
-
-#include <boost/program_options.hpp>
 
 #include "sim/cli/commands.h"
 

@@ -8,12 +8,14 @@ namespace ngpc::cli {
 namespace po = boost::program_options;
 
 void add_config_options(po::options_description& options) {
+  // clang-format off
   options.add_options()
       ("config", po::value<std::string>()->value_name("FILE"),
        "machine configuration (JSON, see docs/config-reference.md); default configs/ngpc.json")
       ("set", po::value<std::vector<std::string>>()->value_name("PATH=VALUE")->composing(),
        "override one parameter, e.g. --set cluster.scaling_factor=16 "
        "--set nfp.encoding.grid_sram.capacity=\"2 MiB\" (repeatable)");
+  // clang-format on
 }
 
 LoadedConfig load_config_from(const po::variables_map& vm) {

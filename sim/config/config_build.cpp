@@ -14,7 +14,9 @@ using nlohmann::json;
 
 namespace {
 
-bool is_power_of_two(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool is_power_of_two(uint64_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 // Reads typed values by dotted path and rejects anything out of range with the origin, path,
 // expectation and offending value.
@@ -29,7 +31,8 @@ class Reader {
       const size_t dot = std::min(path.find('.', start), path.size());
       const std::string key = path.substr(start, dot - start);
       if (!node->is_object() || !node->contains(key)) {
-        fail(origin_(path), path, "missing (the effective configuration must hold every parameter)");
+        fail(origin_(path), path,
+             "missing (the effective configuration must hold every parameter)");
       }
       node = &(*node)[key];
       start = dot + 1;
@@ -44,8 +47,8 @@ class Reader {
   uint64_t count(const std::string& path, uint64_t min = 0,
                  uint64_t max = std::numeric_limits<uint32_t>::max()) const {
     const json& v = at(path);
-    const std::string expected = "an integer in [" + std::to_string(min) + ", " +
-                                 std::to_string(max) + "]";
+    const std::string expected =
+        "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
     if (!v.is_number_integer()) reject(path, expected);
     if (v.is_number_unsigned()) {
       const uint64_t u = v.get<uint64_t>();
@@ -88,7 +91,8 @@ class Reader {
     return q;
   }
 
-  uint64_t bytes(const std::string& path, uint64_t max = std::numeric_limits<uint64_t>::max()) const {
+  uint64_t bytes(const std::string& path,
+                 uint64_t max = std::numeric_limits<uint64_t>::max()) const {
     const double q = quantity(path, UnitFamily::kBytes, true);
     if (q > static_cast<double>(max)) reject(path, "at most " + std::to_string(max) + " B");
     return static_cast<uint64_t>(q);
@@ -111,7 +115,8 @@ class Reader {
   std::string choice(const std::string& path, std::initializer_list<const char*> options) const {
     const json& v = at(path);
     std::string expected;
-    for (const char* o : options) expected += (expected.empty() ? "one of \"" : ", \"") + std::string(o) + "\"";
+    for (const char* o : options)
+      expected += (expected.empty() ? "one of \"" : ", \"") + std::string(o) + "\"";
     if (!v.is_string()) reject(path, expected);
     for (const char* o : options) {
       if (v.get<std::string>() == o) return o;
@@ -159,8 +164,8 @@ void read_encoding(const Reader& r, EncodingEngineConfig& e) {
   g.associativity = r.power_of_two(s + "associativity");
   const uint64_t one_set = uint64_t{g.line_bytes} * g.associativity;
   if (g.capacity_bytes < one_set) {
-    r.reject(s + "capacity", "at least line_bytes x associativity = " + std::to_string(one_set) +
-                                 " B (one set)");
+    r.reject(s + "capacity",
+             "at least line_bytes x associativity = " + std::to_string(one_set) + " B (one set)");
   }
 }
 
@@ -186,7 +191,8 @@ void read_memory(const Reader& r, MemoryConfig& m) {
   if (!(m.l2.grid_share > 0 && m.l2.grid_share <= 1)) {
     r.reject("memory.l2.grid_share", "a number in (0, 1]");
   }
-  m.l2.link_bandwidth_bytes_per_s = r.quantity("memory.l2.link_bandwidth", UnitFamily::kBandwidth, true);
+  m.l2.link_bandwidth_bytes_per_s =
+      r.quantity("memory.l2.link_bandwidth", UnitFamily::kBandwidth, true);
   m.l2.latency_s = r.quantity("memory.l2.latency", UnitFamily::kTime, false);
   m.dram.bandwidth_bytes_per_s = r.quantity("memory.dram.bandwidth", UnitFamily::kBandwidth, true);
   m.dram.latency_s = r.quantity("memory.dram.latency", UnitFamily::kTime, false);
@@ -210,7 +216,8 @@ void read_gpu(const Reader& r, GpuConfig& g) {
 }  // namespace
 
 Config build_config(const json& effective, const OriginFn& origin) {
-  if (!effective.is_object()) fail(origin(""), "", "expected an object, got " + describe_value(effective));
+  if (!effective.is_object())
+    fail(origin(""), "", "expected an object, got " + describe_value(effective));
   const Reader r(effective, origin);
   Config c;
   c.name = r.text("name", true);

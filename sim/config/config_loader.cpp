@@ -32,7 +32,8 @@ json load_with_parents(const fs::path& file, std::vector<fs::path>& chain, Origi
 
   json merged = json::object();
   if (doc.contains("parent")) {
-    const fs::path parent = (file.parent_path() / doc["parent"].get<std::string>()).lexically_normal();
+    const fs::path parent =
+        (file.parent_path() / doc["parent"].get<std::string>()).lexically_normal();
     const fs::path key = canonical_or_self(parent);
     for (size_t i = 0; i < chain.size(); ++i) {
       if (chain[i] != key) continue;
@@ -72,7 +73,9 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   json doc = load_with_parents(file, chain, origins);
   for (const std::string& set : sets) apply_set(doc, set, origins);
 
-  const OriginFn origin = [&](const std::string& p) { return origin_of(origins, p, kDefaultOrigin); };
+  const OriginFn origin = [&](const std::string& p) {
+    return origin_of(origins, p, kDefaultOrigin);
+  };
   validate_config_json(doc, origin);  // catches what --set introduced
   fill_defaults(doc);
 

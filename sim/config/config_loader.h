@@ -6,10 +6,9 @@
 // the dotted JSON path (e.g. nfp.encoding.grid_sram.capacity), what was expected and the value.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "models/machine_config.h"
 

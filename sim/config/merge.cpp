@@ -26,7 +26,9 @@ std::string join_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
-std::string display_path(const std::string& path) { return path.empty() ? "(top level)" : path; }
+std::string display_path(const std::string& path) {
+  return path.empty() ? "(top level)" : path;
+}
 
 void fail(const std::string& origin, const std::string& path, const std::string& what) {
   throw InputError(origin + ": " + display_path(path) + ": " + what);

@@ -1,15 +1,14 @@
-// Schema side of the config loader: the embedded docs/config-schema.json, error wording, unknown-key
-// and valijson checks, defaults.
+// Schema side of the config loader: the embedded docs/config-schema.json, error wording,
+// unknown-key and valijson checks, defaults.
 #include <algorithm>
 #include <memory>
 #include <set>
 #include <sstream>
-#include <vector>
-
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
+#include <vector>
 
 #include "config_schema_text.h"
 #include "sim/config/config_json.h"
@@ -40,7 +39,9 @@ const valijson::Schema& compiled_schema() {
   return *schema;
 }
 
-bool is_group(const json& node) { return node.contains("properties"); }
+bool is_group(const json& node) {
+  return node.contains("properties");
+}
 
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
@@ -63,10 +64,11 @@ void check_unknown_keys(const json& doc, const json& node, const std::string& pa
   const json& props = node["properties"];
   for (const auto& [key, value] : doc.items()) {
     const std::string child = join_path(path, key);
-    if (!props.contains(key)) {
+    if (key == "parent" && !path.empty()) {
+      problems.push_back(origin(child) + ": " + child +
+                         ": 'parent' is only allowed at the top level");
+    } else if (!props.contains(key)) {
       problems.push_back(origin(child) + ": " + child + ": unknown key" + suggest_key(node, key));
-    } else if (key == "parent" && !path.empty()) {
-      problems.push_back(origin(child) + ": " + child + ": 'parent' is only allowed at the top level");
     } else {
       check_unknown_keys(value, props[key], child, origin, problems);
     }
@@ -182,8 +184,8 @@ void validate_config_json(const json& doc, const OriginFn& origin) {
         return a != b && (a.empty() || b.rfind(a + ".", 0) == 0);
       };
       for (const std::string& path : paths) {
-        const bool has_child = std::any_of(paths.begin(), paths.end(),
-                                           [&](const std::string& p) { return is_ancestor(path, p); });
+        const bool has_child = std::any_of(
+            paths.begin(), paths.end(), [&](const std::string& p) { return is_ancestor(path, p); });
         if (!has_child) problems.push_back(problem_at(doc, path, origin));
       }
     }
@@ -209,7 +211,9 @@ void fill_group(json& doc, const json& node) {
 
 }  // namespace
 
-void fill_defaults(json& doc) { fill_group(doc, config_schema()); }
+void fill_defaults(json& doc) {
+  fill_group(doc, config_schema());
+}
 
 }  // namespace config_detail
 }  // namespace ngpc

@@ -20,27 +20,27 @@ struct UnitDef {
 };
 
 constexpr UnitDef kUnits[] = {
-    {"Hz", UnitFamily::kFrequency, 0, 0},   {"kHz", UnitFamily::kFrequency, 3, 0},
-    {"MHz", UnitFamily::kFrequency, 6, 0},  {"GHz", UnitFamily::kFrequency, 9, 0},
-    {"B", UnitFamily::kBytes, 0, 0},        {"kB", UnitFamily::kBytes, 3, 0},
-    {"KB", UnitFamily::kBytes, 3, 0},       {"MB", UnitFamily::kBytes, 6, 0},
-    {"GB", UnitFamily::kBytes, 9, 0},       {"TB", UnitFamily::kBytes, 12, 0},
-    {"KiB", UnitFamily::kBytes, 0, 10},     {"MiB", UnitFamily::kBytes, 0, 20},
-    {"GiB", UnitFamily::kBytes, 0, 30},     {"TiB", UnitFamily::kBytes, 0, 40},
-    {"B/s", UnitFamily::kBandwidth, 0, 0},  {"kB/s", UnitFamily::kBandwidth, 3, 0},
-    {"KB/s", UnitFamily::kBandwidth, 3, 0}, {"MB/s", UnitFamily::kBandwidth, 6, 0},
-    {"GB/s", UnitFamily::kBandwidth, 9, 0}, {"TB/s", UnitFamily::kBandwidth, 12, 0},
+    {"Hz", UnitFamily::kFrequency, 0, 0},     {"kHz", UnitFamily::kFrequency, 3, 0},
+    {"MHz", UnitFamily::kFrequency, 6, 0},    {"GHz", UnitFamily::kFrequency, 9, 0},
+    {"B", UnitFamily::kBytes, 0, 0},          {"kB", UnitFamily::kBytes, 3, 0},
+    {"KB", UnitFamily::kBytes, 3, 0},         {"MB", UnitFamily::kBytes, 6, 0},
+    {"GB", UnitFamily::kBytes, 9, 0},         {"TB", UnitFamily::kBytes, 12, 0},
+    {"KiB", UnitFamily::kBytes, 0, 10},       {"MiB", UnitFamily::kBytes, 0, 20},
+    {"GiB", UnitFamily::kBytes, 0, 30},       {"TiB", UnitFamily::kBytes, 0, 40},
+    {"B/s", UnitFamily::kBandwidth, 0, 0},    {"kB/s", UnitFamily::kBandwidth, 3, 0},
+    {"KB/s", UnitFamily::kBandwidth, 3, 0},   {"MB/s", UnitFamily::kBandwidth, 6, 0},
+    {"GB/s", UnitFamily::kBandwidth, 9, 0},   {"TB/s", UnitFamily::kBandwidth, 12, 0},
     {"KiB/s", UnitFamily::kBandwidth, 0, 10}, {"MiB/s", UnitFamily::kBandwidth, 0, 20},
     {"GiB/s", UnitFamily::kBandwidth, 0, 30}, {"TiB/s", UnitFamily::kBandwidth, 0, 40},
-    {"s", UnitFamily::kTime, 0, 0},         {"ms", UnitFamily::kTime, -3, 0},
-    {"us", UnitFamily::kTime, -6, 0},       {"ns", UnitFamily::kTime, -9, 0},
-    {"ps", UnitFamily::kTime, -12, 0},      {"m2", UnitFamily::kArea, 6, 0},
-    {"cm2", UnitFamily::kArea, 2, 0},       {"mm2", UnitFamily::kArea, 0, 0},
-    {"um2", UnitFamily::kArea, -6, 0},      {"kW", UnitFamily::kPower, 3, 0},
-    {"W", UnitFamily::kPower, 0, 0},        {"mW", UnitFamily::kPower, -3, 0},
-    {"uW", UnitFamily::kPower, -6, 0},      {"J", UnitFamily::kEnergy, 0, 0},
-    {"mJ", UnitFamily::kEnergy, -3, 0},     {"uJ", UnitFamily::kEnergy, -6, 0},
-    {"nJ", UnitFamily::kEnergy, -9, 0},     {"pJ", UnitFamily::kEnergy, -12, 0},
+    {"s", UnitFamily::kTime, 0, 0},           {"ms", UnitFamily::kTime, -3, 0},
+    {"us", UnitFamily::kTime, -6, 0},         {"ns", UnitFamily::kTime, -9, 0},
+    {"ps", UnitFamily::kTime, -12, 0},        {"m2", UnitFamily::kArea, 6, 0},
+    {"cm2", UnitFamily::kArea, 2, 0},         {"mm2", UnitFamily::kArea, 0, 0},
+    {"um2", UnitFamily::kArea, -6, 0},        {"kW", UnitFamily::kPower, 3, 0},
+    {"W", UnitFamily::kPower, 0, 0},          {"mW", UnitFamily::kPower, -3, 0},
+    {"uW", UnitFamily::kPower, -6, 0},        {"J", UnitFamily::kEnergy, 0, 0},
+    {"mJ", UnitFamily::kEnergy, -3, 0},       {"uJ", UnitFamily::kEnergy, -6, 0},
+    {"nJ", UnitFamily::kEnergy, -9, 0},       {"pJ", UnitFamily::kEnergy, -12, 0},
     {"fJ", UnitFamily::kEnergy, -15, 0},
 };
 
@@ -51,7 +51,9 @@ const UnitDef* find_unit(std::string_view name) {
   return nullptr;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Length of the run of digits starting at pos.
 size_t digits_at(std::string_view s, size_t pos) {
@@ -70,20 +72,28 @@ size_t digits_at(std::string_view s, size_t pos) {
 
 std::string unit_family_name(UnitFamily family) {
   switch (family) {
-    case UnitFamily::kFrequency: return "frequency";
-    case UnitFamily::kBytes: return "bytes";
-    case UnitFamily::kBandwidth: return "bandwidth";
-    case UnitFamily::kTime: return "time";
-    case UnitFamily::kArea: return "area";
-    case UnitFamily::kPower: return "power";
-    case UnitFamily::kEnergy: return "energy";
+    case UnitFamily::kFrequency:
+      return "frequency";
+    case UnitFamily::kBytes:
+      return "bytes";
+    case UnitFamily::kBandwidth:
+      return "bandwidth";
+    case UnitFamily::kTime:
+      return "time";
+    case UnitFamily::kArea:
+      return "area";
+    case UnitFamily::kPower:
+      return "power";
+    case UnitFamily::kEnergy:
+      return "energy";
   }
   return "unknown";
 }
 
 std::optional<UnitFamily> unit_family_from_name(const std::string& name) {
-  for (UnitFamily f : {UnitFamily::kFrequency, UnitFamily::kBytes, UnitFamily::kBandwidth,
-                       UnitFamily::kTime, UnitFamily::kArea, UnitFamily::kPower, UnitFamily::kEnergy}) {
+  for (UnitFamily f :
+       {UnitFamily::kFrequency, UnitFamily::kBytes, UnitFamily::kBandwidth, UnitFamily::kTime,
+        UnitFamily::kArea, UnitFamily::kPower, UnitFamily::kEnergy}) {
     if (unit_family_name(f) == name) return f;
   }
   return std::nullopt;
@@ -101,13 +111,20 @@ std::string unit_family_units(UnitFamily family) {
 
 std::string unit_family_example(UnitFamily family) {
   switch (family) {
-    case UnitFamily::kFrequency: return "1 GHz";
-    case UnitFamily::kBytes: return "1 MiB";
-    case UnitFamily::kBandwidth: return "936 GB/s";
-    case UnitFamily::kTime: return "400 ns";
-    case UnitFamily::kArea: return "628.4 mm2";
-    case UnitFamily::kPower: return "350 W";
-    case UnitFamily::kEnergy: return "0.45 pJ";
+    case UnitFamily::kFrequency:
+      return "1 GHz";
+    case UnitFamily::kBytes:
+      return "1 MiB";
+    case UnitFamily::kBandwidth:
+      return "936 GB/s";
+    case UnitFamily::kTime:
+      return "400 ns";
+    case UnitFamily::kArea:
+      return "628.4 mm2";
+    case UnitFamily::kPower:
+      return "350 W";
+    case UnitFamily::kEnergy:
+      return "0.45 pJ";
   }
   return "";
 }
@@ -149,8 +166,7 @@ double parse_quantity(const std::string& text, UnitFamily family) {
   }
 
   // Fold the unit's power of ten into the exponent so the decimal value is rounded only once.
-  const std::string scaled =
-      std::string(mantissa) + "e" + std::to_string(exponent + unit->pow10);
+  const std::string scaled = std::string(mantissa) + "e" + std::to_string(exponent + unit->pow10);
   double value = 0;
   const auto [end, ec] = std::from_chars(scaled.data(), scaled.data() + scaled.size(), value);
   if (ec != std::errc() || end != scaled.data() + scaled.size()) {

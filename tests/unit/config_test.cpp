@@ -1,5 +1,3 @@
-#include "sim/config/config_loader.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -10,6 +8,7 @@
 
 #include "cli/cli_util.h"
 #include "sim/config/config_json.h"
+#include "sim/config/config_loader.h"
 #include "sim/error.h"
 
 namespace ngpc {
@@ -221,9 +220,9 @@ TEST(Config, LaterSetWins) {
 }
 
 TEST(Config, SetErrors) {
-  expect_input_error([] { load_config("", {"cluster.scaling_factr=16"}); },
-                     {"--set cluster.scaling_factr=16", "unknown parameter",
-                      "did you mean 'scaling_factor'"});
+  expect_input_error(
+      [] { load_config("", {"cluster.scaling_factr=16"}); },
+      {"--set cluster.scaling_factr=16", "unknown parameter", "did you mean 'scaling_factor'"});
   expect_input_error([] { load_config("", {"nope.x=1"}); }, {"nope.x", "unknown parameter"});
   expect_input_error([] { load_config("", {"cluster=1"}); }, {"cluster", "group of parameters"});
   expect_input_error([] { load_config("", {"scaling_factor"}); }, {"expected path=value"});

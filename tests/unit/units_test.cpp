@@ -9,7 +9,9 @@
 namespace ngpc {
 namespace {
 
-double q(const std::string& text, UnitFamily family) { return parse_quantity(text, family); }
+double q(const std::string& text, UnitFamily family) {
+  return parse_quantity(text, family);
+}
 
 TEST(Units, Frequency) {
   EXPECT_EQ(q("1 Hz", UnitFamily::kFrequency), 1.0);
@@ -125,9 +127,9 @@ TEST(Units, Rejections) {
 }
 
 TEST(Units, FamilyNamesRoundTrip) {
-  for (UnitFamily f : {UnitFamily::kFrequency, UnitFamily::kBytes, UnitFamily::kBandwidth,
-                       UnitFamily::kTime, UnitFamily::kArea, UnitFamily::kPower,
-                       UnitFamily::kEnergy}) {
+  for (UnitFamily f :
+       {UnitFamily::kFrequency, UnitFamily::kBytes, UnitFamily::kBandwidth, UnitFamily::kTime,
+        UnitFamily::kArea, UnitFamily::kPower, UnitFamily::kEnergy}) {
     ASSERT_TRUE(unit_family_from_name(unit_family_name(f)).has_value());
     EXPECT_EQ(*unit_family_from_name(unit_family_name(f)), f);
     EXPECT_NO_THROW(parse_quantity(unit_family_example(f), f));
