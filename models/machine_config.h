@@ -52,7 +52,7 @@ struct NfpConfig {
 
 struct ClusterConfig {
   uint32_t scaling_factor = 8;  // number of NFPs [paper-2nd]
-  uint32_t batch_size = 16384;  // queries per batch, multiple of 256 [est]
+  uint32_t batch_size = 4096;   // queries per batch, multiple of 256 [est]
   std::string dispatch = "least_loaded";  // | "round_robin"
   uint32_t dispatch_latency_cycles = 4;   // [est]
 };

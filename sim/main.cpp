@@ -31,8 +31,6 @@ const char* kUsage =
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  // SystemC prints its banner on first use; keep stdout clean for --json consumers.
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   if (argc < 2) {
     std::cerr << kUsage;
     return 2;
@@ -68,4 +66,11 @@ int sc_main(int argc, char* argv[]) {
     std::cerr << "ngpc-sim " << sub << ": internal error: " << e.what() << "\n";
     return 1;
   }
+}
+
+// Our own main() (it takes precedence over libsystemc's) so the SystemC banner is switched off
+// before the library prints it; SystemC then calls sc_main() as usual.
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

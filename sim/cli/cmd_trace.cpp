@@ -1,10 +1,9 @@
 // ngpc-sim trace gen|info|import-nsys: make, inspect and import kernel traces (format v1).
+#include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
-#include <utility>
 #include <string>
-
-#include <boost/program_options.hpp>
+#include <utility>
 
 #include "sim/cli/commands.h"
 #include "sim/error.h"
@@ -78,7 +77,8 @@ int trace_info(const Args& args) {
     std::cout << kInfoUsage << "\n" << visible;
     return 0;
   }
-  if (!vm.count("file")) throw InputError("missing the trace FILE (try ngpc-sim trace info --help)");
+  if (!vm.count("file"))
+    throw InputError("missing the trace FILE (try ngpc-sim trace info --help)");
   const trace::Trace t = trace::read_trace(vm["file"].as<std::string>());
   const trace::TraceSummary s = trace::summarize(t);
   if (vm.count("json")) {
@@ -96,25 +96,28 @@ int trace_import_nsys(const Args& args) {
   int64_t width = 1920, height = 1080;
   po::options_description visible("options");
   visible.add_options()("help,h", "print this help")(
-      "output,o", po::value<std::string>(), "trace file to write (required)")(
-      "app", po::value<std::string>(&o.app),
+      "output,o", po::value<std::string>()->value_name("FILE"), "trace file to write (required)")(
+      "app", po::value<std::string>(&o.app)->value_name("NAME"),
       "application name for the header (default: --like, else \"unknown\")")(
-      "like", po::value<std::string>(&o.like),
+      "like", po::value<std::string>(&o.like)->value_name("APP"),
       "take the models from this app's defaults: nerf, nsdf, nvr or gia (default: --app)")(
-      "models", po::value<std::string>(&o.models_file),
+      "models", po::value<std::string>(&o.models_file)->value_name("FILE"),
       "take the models from FILE: {\"encodings\": [...], \"mlps\": [...]} or a trace")(
-      "width", po::value<int64_t>(&width)->default_value(1920), "frame width (pixels)")(
-      "height", po::value<int64_t>(&height)->default_value(1080), "frame height (pixels)")(
-      "spp", po::value<double>(&o.samples_per_pixel)->default_value(1), "samples per pixel")(
-      "seed", po::value<uint64_t>(&o.seed)->default_value(0), "seed recorded in the header")(
-      "frame-marker", po::value<std::string>(&o.frame_marker),
+      "width", po::value<int64_t>(&width)->default_value(1920)->value_name("W"),
+      "frame width (pixels)")("height",
+                              po::value<int64_t>(&height)->default_value(1080)->value_name("H"),
+                              "frame height (pixels)")(
+      "spp", po::value<double>(&o.samples_per_pixel)->default_value(1)->value_name("N"),
+      "samples per pixel")("seed", po::value<uint64_t>(&o.seed)->default_value(0)->value_name("N"),
+                           "seed recorded in the header")(
+      "frame-marker", po::value<std::string>(&o.frame_marker)->value_name("TEXT"),
       "a frame starts at each kernel whose name contains this text (default: the first "
       "kernel's full name); kernels before the first marker are dropped")(
-      "frame-gap-ns", po::value<double>(&o.frame_gap_ns)->default_value(0),
+      "frame-gap-ns", po::value<double>(&o.frame_gap_ns)->default_value(0)->value_name("NS"),
       "instead of a marker: a frame starts after the GPU idles longer than this (ns)")(
-      "encode-model", po::value<std::string>(&o.encode_model),
+      "encode-model", po::value<std::string>(&o.encode_model)->value_name("NAME"),
       "encoding of the encode kernels (default: the first declared)")(
-      "mlp-models", po::value<std::string>(&mlp_models),
+      "mlp-models", po::value<std::string>(&mlp_models)->value_name("A,B,..."),
       "MLPs of the 1st, 2nd, ... MLP kernel after each encode kernel, comma-separated "
       "(default: the declared MLPs in order; the last repeats)")(
       "no-steps", "do not group kernels into steps (every kernel standalone)");
@@ -145,8 +148,7 @@ int trace_import_nsys(const Args& args) {
   for (auto [name, v] : {std::pair<const char*, int64_t>{"--width", width}, {"--height", height}}) {
     if (v < 1 || v > trace::kMaxResolution) {
       throw InputError(std::string(name) + ": expected 1.." +
-                       std::to_string(trace::kMaxResolution) + " pixels, got " +
-                       std::to_string(v));
+                       std::to_string(trace::kMaxResolution) + " pixels, got " + std::to_string(v));
     }
   }
   o.width = static_cast<uint32_t>(width);
@@ -162,12 +164,11 @@ int trace_import_nsys(const Args& args) {
   const std::string out = vm["output"].as<std::string>();
   trace::write_trace(out, t);
   const trace::TraceSummary s = trace::summarize(t);
-  std::cout << "wrote " << out << ": " << s.frames << " frames, " << s.total.kernels
-            << " kernels (" << s.encode.kernels << " encode, " << s.mlp.kernels << " mlp, "
-            << s.gpu.kernels << " gpu) from " << stats.rows << " CSV rows; skipped "
-            << stats.skipped_memops << " memcpy/memset, " << stats.skipped_other
-            << " other non-kernel rows, " << stats.before_first_frame
-            << " kernels before the first frame\n";
+  std::cout << "wrote " << out << ": " << s.frames << " frames, " << s.total.kernels << " kernels ("
+            << s.encode.kernels << " encode, " << s.mlp.kernels << " mlp, " << s.gpu.kernels
+            << " gpu) from " << stats.rows << " CSV rows; skipped " << stats.skipped_memops
+            << " memcpy/memset, " << stats.skipped_other << " other non-kernel rows, "
+            << stats.before_first_frame << " kernels before the first frame\n";
   return 0;
 }
 

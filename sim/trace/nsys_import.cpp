@@ -65,7 +65,9 @@ class CsvReader {
   std::string origin_;
 };
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, const char* prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 uint64_t mul_sat(uint64_t a, uint64_t b) {
   if (a != 0 && b > UINT64_MAX / a) return UINT64_MAX;
@@ -278,9 +280,12 @@ Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {
   for (size_t i = 0; i < records[header].size(); ++i) col.emplace(records[header][i], i);
   for (const char* name : kRequired) {
     if (!col.count(name)) {
+      const bool time = starts_with(name, "Start") || starts_with(name, "Duration");
       csv.fail(lines[header], std::string("missing column \"") + name +
-                                  "\" in the cuda_gpu_trace header (times must be in ns: do not "
-                                  "pass --timeunit to nsys stats)");
+                                  "\" in the cuda_gpu_trace header" +
+                                  (time ? " (times must be in ns: do not pass --timeunit to nsys "
+                                          "stats)"
+                                        : ""));
     }
   }
   const size_t width = records[header].size();
@@ -330,8 +335,9 @@ Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {
   Trace t;
   std::string model_source;
   load_models(o, &t, &model_source);
-  const std::string encode_model =
-      !o.encode_model.empty() ? o.encode_model : t.encodings.empty() ? "" : t.encodings[0].name;
+  const std::string encode_model = !o.encode_model.empty() ? o.encode_model
+                                   : t.encodings.empty()   ? ""
+                                                           : t.encodings[0].name;
   std::vector<std::string> mlp_models = o.mlp_models;
   if (mlp_models.empty()) {
     for (const auto& m : t.mlps) mlp_models.push_back(m.name);
@@ -373,9 +379,8 @@ Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {
     }
     Frame& f = t.frames.back();
     if (f.kernels.size() >= kMaxKernelsPerFrame) {
-      csv.fail(r.line, "more than " + std::to_string(kMaxKernelsPerFrame) +
-                           " kernels in frame " + std::to_string(f.index) +
-                           "; check --frame-marker / --frame-gap-ns");
+      csv.fail(r.line, "more than " + std::to_string(kMaxKernelsPerFrame) + " kernels in frame " +
+                           std::to_string(f.index) + "; check --frame-marker / --frame-gap-ns");
     }
     Kernel k;
     k.kind = nsys_kernel_kind(r.name);
@@ -410,8 +415,8 @@ Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {
   h.app = !o.app.empty() ? o.app : !o.like.empty() ? o.like : "unknown";
   if (!t.encodings.empty()) {
     // Header label spelling ("lowres-densegrid") differs from the role's ("lowres_densegrid").
-    h.encoding = t.encodings[0].role == "lowres_densegrid" ? "lowres-densegrid"
-                                                           : t.encodings[0].role;
+    h.encoding =
+        t.encodings[0].role == "lowres_densegrid" ? "lowres-densegrid" : t.encodings[0].role;
   }
   h.width = o.width;
   h.height = o.height;
@@ -425,8 +430,8 @@ Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {
     }
   }
   // Elements per pixel per frame seen by the encoding; launch rounding makes it an upper bound.
-  h.queries_per_pixel = double(encode_queries) / double(t.frames.size()) /
-                        (double(o.width) * double(o.height));
+  h.queries_per_pixel =
+      double(encode_queries) / double(t.frames.size()) / (double(o.width) * double(o.height));
   h.gpu_time_source = "measured:" + path;
   std::string split = by_gap ? "at idle gaps > " + std::to_string(o.frame_gap_ns) + " ns"
                              : "at kernels whose name contains \"" + marker + "\"";

@@ -13,9 +13,9 @@ namespace ngpc::trace {
 
 struct NsysImportOptions {
   std::string csv_path;
-  std::string app;           // header app; "" = `like`, else "unknown"
-  std::string like;          // nerf|nsdf|nvr|gia: take that app's models; "" = from `app` if known
-  std::string models_file;   // JSON models object or a trace to take the models from
+  std::string app;          // header app; "" = `like`, else "unknown"
+  std::string like;         // nerf|nsdf|nvr|gia: take that app's models; "" = from `app` if known
+  std::string models_file;  // JSON models object or a trace to take the models from
   uint32_t width = 1920;
   uint32_t height = 1080;
   double samples_per_pixel = 1;
@@ -26,14 +26,14 @@ struct NsysImportOptions {
   std::string encode_model;  // model of encode kernels; "" = the first encoding
   std::vector<std::string> mlp_models;  // i-th MLP kernel after an encode uses the i-th (the
                                         // last repeats); empty = the declared MLPs in order
-  bool steps = true;         // group each encode kernel and what follows it into one step
+  bool steps = true;  // group each encode kernel and what follows it into one step
 };
 
 struct NsysImportStats {
-  size_t rows = 0;             // data rows in the CSV
-  size_t kernels = 0;          // kernels in the trace
-  size_t skipped_memops = 0;   // [CUDA memcpy ...] / [CUDA memset ...] rows
-  size_t skipped_other = 0;    // rows without launch dimensions (not kernels)
+  size_t rows = 0;                // data rows in the CSV
+  size_t kernels = 0;             // kernels in the trace
+  size_t skipped_memops = 0;      // [CUDA memcpy ...] / [CUDA memset ...] rows
+  size_t skipped_other = 0;       // rows without launch dimensions (not kernels)
   size_t before_first_frame = 0;  // kernels before the first frame marker (warm-up), dropped
 };
 

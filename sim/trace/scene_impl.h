@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/positions.h"
+#include "sim/error.h"
 #include "sim/trace/scene_common.h"
 #include "sim/trace/scenes.h"
 #include "sim/trace/trace.h"
@@ -52,20 +53,20 @@ void check_dims(const char* scene, uint32_t want, uint32_t dims);
 
 nlohmann::json nerf_default_params(uint32_t width, uint32_t height, uint64_t seed);
 SceneRays nerf_rays(const nlohmann::json& params, uint32_t width, uint32_t height, uint32_t frame);
-std::unique_ptr<PositionSource> make_nerf_scene(const Trace& t);
+std::unique_ptr<ngpc::PositionSource> make_nerf_scene(const Trace& t);
 
 nlohmann::json sdf_default_params(uint32_t width, uint32_t height, uint64_t seed);
 SceneRays sdf_rays(const nlohmann::json& params, uint32_t width, uint32_t height, uint32_t frame);
-std::unique_ptr<PositionSource> make_sdf_scene(const Trace& t);
+std::unique_ptr<ngpc::PositionSource> make_sdf_scene(const Trace& t);
 
 nlohmann::json cloud_default_params(uint32_t width, uint32_t height, uint64_t seed);
 SceneRays cloud_rays(const nlohmann::json& params, uint32_t width, uint32_t height,
                      uint32_t frame);
-std::unique_ptr<PositionSource> make_cloud_scene(const Trace& t);
+std::unique_ptr<ngpc::PositionSource> make_cloud_scene(const Trace& t);
 
 nlohmann::json image_default_params(uint32_t width, uint32_t height, uint64_t seed);
-std::unique_ptr<PositionSource> make_image_scene(const Trace& t);
+std::unique_ptr<ngpc::PositionSource> make_image_scene(const Trace& t);
 
-std::unique_ptr<PositionSource> make_file_positions(const Trace& t);
+std::unique_ptr<ngpc::PositionSource> make_file_positions(const Trace& t);
 
 }  // namespace ngpc::trace::scene

@@ -15,6 +15,7 @@ namespace {
 // instant-ngp's minimum NeRF step, sqrt(3)/NERF_STEPS with NERF_STEPS = 1024 [ingp].
 const double kNerfStep = std::sqrt(3.0) / 1024;
 constexpr uint32_t kBlobs = 4;
+constexpr double kCameraDistance = 1.1;
 constexpr uint32_t kMaxBlobs = 64;
 
 std::vector<Ellipsoid> blobs_of(const nlohmann::json& params) {
@@ -67,7 +68,7 @@ std::vector<EncodeRole> nerf_roles(const Frame& f) {
   return roles;
 }
 
-class NerfScene : public PositionSource {
+class NerfScene : public ngpc::PositionSource {
  public:
   explicit NerfScene(const Trace& t) {
     const auto& p = t.positions.params;
@@ -164,21 +165,22 @@ class NerfScene : public PositionSource {
 nlohmann::json nerf_default_params(uint32_t width, uint32_t height, uint64_t seed) {
   nlohmann::json p;
   p["seed"] = seed;
-  p["camera"] = default_camera_params(seed, 1.5, 40, 20);
+  p["camera"] = default_camera_params(seed, kCameraDistance, 40, 20);
   nlohmann::json blobs = nlohmann::json::array();
   for (uint32_t i = 0; i < kBlobs; ++i) {
     auto u = [&](uint64_t axis) {
       // Three decimals keep the trace readable; the rounded value is the scene.
       return std::round(unit(hash_of(seed, 0xb10b, i, axis)) * 1000) / 1000;
     };
-    const Vec3 c{0.35 + 0.3 * u(0), 0.35 + 0.3 * u(1), 0.35 + 0.3 * u(2)};
-    blobs.push_back({{"center", vec3_json(c)}, {"radius", 0.12 + 0.08 * u(3)}});
+    const Vec3 c{0.3 + 0.4 * u(0), 0.3 + 0.4 * u(1), 0.3 + 0.4 * u(2)};
+    blobs.push_back({{"center", vec3_json(c)}, {"radius", 0.15 + 0.1 * u(3)}});
   }
   p["blobs"] = blobs;
   p["step"] = kNerfStep;
+  p["ray_decay_shape"] = 2.0;
   // Consecutive queries are marching steps of one ray or neighbouring rays (one pixel apart).
   const Camera cam = camera_from_params(p, width, height, 0);
-  p["sample_spacing"] = std::max(kNerfStep, cam.pixel_footprint(1.5));
+  p["sample_spacing"] = std::max(kNerfStep, cam.pixel_footprint(kCameraDistance));
   return p;
 }
 
@@ -189,7 +191,7 @@ SceneRays nerf_rays(const nlohmann::json& params, uint32_t width, uint32_t heigh
   return {alive, alive};
 }
 
-std::unique_ptr<PositionSource> make_nerf_scene(const Trace& t) {
+std::unique_ptr<ngpc::PositionSource> make_nerf_scene(const Trace& t) {
   return std::make_unique<NerfScene>(t);
 }
 

@@ -129,7 +129,7 @@ std::vector<EncodeRole> sdf_roles(const Frame& f) {
   return roles;
 }
 
-class SdfScene : public PositionSource {
+class SdfScene : public ngpc::PositionSource {
  public:
   explicit SdfScene(const Trace& t) : sdf_(t.positions.params) {
     const auto& p = t.positions.params;
@@ -193,7 +193,7 @@ nlohmann::json sdf_default_params(uint32_t width, uint32_t height, uint64_t seed
   auto u = [&](uint64_t what) { return std::round(unit(hash_of(seed, 0x5df, what)) * 1000) / 1000; };
   nlohmann::json p;
   p["seed"] = seed;
-  p["camera"] = default_camera_params(seed, 1.5, 40, 25);
+  p["camera"] = default_camera_params(seed, 1.0, 40, 25);
   p["sphere"] = {{"center", vec3_json({0.40 + 0.05 * u(0), 0.56, 0.48})},
                  {"radius", 0.16 + 0.04 * u(1)}};
   p["torus"] = {{"center", vec3_json({0.58, 0.42, 0.52})},
@@ -204,9 +204,10 @@ nlohmann::json sdf_default_params(uint32_t width, uint32_t height, uint64_t seed
   p["hit_epsilon"] = 5e-5;      // instant-ngp m_sdf.maximum_distance default [ingp]
   p["normal_epsilon"] = 5e-4;   // instant-ngp m_sdf.fd_normals_epsilon default [ingp]
   p["max_trace_steps"] = 128;
+  p["ray_decay_shape"] = 2.0;
   p["sun_direction"] = vec3_json({0.41, 0.82, 0.41});
   // Consecutive queries are neighbouring rays: one pixel apart at the object.
-  p["sample_spacing"] = camera_from_params(p, width, height, 0).pixel_footprint(1.5);
+  p["sample_spacing"] = camera_from_params(p, width, height, 0).pixel_footprint(1.0);
   return p;
 }
 
@@ -232,7 +233,7 @@ SceneRays sdf_rays(const nlohmann::json& params, uint32_t width, uint32_t height
   return r;
 }
 
-std::unique_ptr<PositionSource> make_sdf_scene(const Trace& t) {
+std::unique_ptr<ngpc::PositionSource> make_sdf_scene(const Trace& t) {
   return std::make_unique<SdfScene>(t);
 }
 

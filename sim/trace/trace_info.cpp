@@ -9,7 +9,9 @@ namespace ngpc::trace {
 
 namespace {
 
-uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+uint64_t add_sat(uint64_t a, uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 void add(KindTotals* t, const Kernel& k) {
   t->kernels += 1;
@@ -23,7 +25,9 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-std::string ms(double ns) { return fmt("%.3f", ns / 1e6); }
+std::string ms(double ns) {
+  return fmt("%.3f", ns / 1e6);
+}
 
 std::string num(double v) {
   // Integral values print without a fraction (e.g. spp 1), others with up to 6 digits.
@@ -145,8 +149,8 @@ std::string summary_text(const Trace& t, const TraceSummary& s, bool steps) {
       KindTotals as_kind;
       as_kind.gpu_time_ns = x.gpu_time_ns;
       st.row({x.step < 0 ? "standalone" : std::to_string(x.step), std::to_string(x.kernels),
-              std::to_string(x.encode_queries), std::to_string(x.mlp_queries),
-              ms(x.gpu_time_ns), fmt("%.2f", gpu_time_share_pct(s, as_kind))});
+              std::to_string(x.encode_queries), std::to_string(x.mlp_queries), ms(x.gpu_time_ns),
+              fmt("%.2f", gpu_time_share_pct(s, as_kind))});
     }
     out += "\nby step, all frames (kernels sharing a step form one batch pipeline)\n" + st.str();
   }
@@ -165,8 +169,8 @@ std::string summary_text(const Trace& t, const TraceSummary& s, bool steps) {
       enc.row({e.name, e.type, e.role, std::to_string(e.dims), std::to_string(e.levels),
                std::to_string(e.features), std::to_string(e.log2_table_size),
                std::to_string(e.base_resolution),
-               e.per_level_scale > 0 ? fmt("%.6g", e.per_level_scale) : "from N_max",
-               num(e.n_max), e.interpolation, e.precision});
+               e.per_level_scale > 0 ? fmt("%.6g", e.per_level_scale) : "from N_max", num(e.n_max),
+               e.interpolation, e.precision});
     }
     out += enc.str();
   }
@@ -174,14 +178,14 @@ std::string summary_text(const Trace& t, const TraceSummary& s, bool steps) {
   if (t.mlps.empty()) {
     out += "  (none)\n";
   } else {
-    Table mlp({"name", "input width", "width", "hidden layers", "output width",
-               "hidden activation", "output activation"});
+    Table mlp({"name", "input width", "width", "hidden layers", "output width", "hidden activation",
+               "output activation"});
     mlp.left(5);
     mlp.left(6);
     for (const auto& m : t.mlps) {
       mlp.row({m.name, std::to_string(m.input_width), std::to_string(m.width),
-               std::to_string(m.hidden_layers), std::to_string(m.output_width),
-               m.hidden_activation, m.output_activation});
+               std::to_string(m.hidden_layers), std::to_string(m.output_width), m.hidden_activation,
+               m.output_activation});
     }
     out += mlp.str();
   }

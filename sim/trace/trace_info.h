@@ -2,10 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sim/trace/trace.h"
 
@@ -13,12 +12,12 @@ namespace ngpc::trace {
 
 struct KindTotals {
   uint64_t kernels = 0;
-  uint64_t queries = 0;    // saturates at UINT64_MAX (unreachable within the file size limit)
+  uint64_t queries = 0;  // saturates at UINT64_MAX (unreachable within the file size limit)
   double gpu_time_ns = 0;
 };
 
 struct StepTotals {
-  int64_t step = -1;       // -1: standalone kernels
+  int64_t step = -1;  // -1: standalone kernels
   uint64_t kernels = 0;
   uint64_t encode_queries = 0;
   uint64_t mlp_queries = 0;

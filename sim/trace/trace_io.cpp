@@ -1,7 +1,7 @@
 // Trace lookups shared by the reader, the writer and the replay.
-#include <filesystem>
-
 #include "sim/trace/trace_io.h"
+
+#include <filesystem>
 
 namespace ngpc::trace {
 

@@ -5,10 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sim/trace/trace.h"
 
@@ -20,14 +19,14 @@ namespace ngpc::trace {
 inline constexpr uint64_t kMaxTraceFileBytes = 512ull << 20;  // checked before reading
 inline constexpr size_t kMaxFrames = 100000;
 inline constexpr size_t kMaxKernelsPerFrame = 100000;
-inline constexpr size_t kMaxModels = 64;                      // per kind
+inline constexpr size_t kMaxModels = 64;                            // per kind
 inline constexpr uint64_t kMaxQueriesPerKernel = 1000000000000ull;  // 1e12 elements
-inline constexpr double kMaxGpuTimeNs = 1e12;                 // 1000 s for one kernel
-inline constexpr uint64_t kMaxDramBytes = 1000000000000000ull;  // 1 PB for one kernel
-inline constexpr uint32_t kMaxResolution = 65536;             // pixels per side
+inline constexpr double kMaxGpuTimeNs = 1e12;                       // 1000 s for one kernel
+inline constexpr uint64_t kMaxDramBytes = 1000000000000000ull;      // 1 PB for one kernel
+inline constexpr uint32_t kMaxResolution = 65536;                   // pixels per side
 inline constexpr double kMaxSamplesPerPixel = 65536;
 inline constexpr double kMaxQueriesPerPixel = 1e6;
-inline constexpr int kMaxJsonDepth = 64;                      // nesting of "positions.params"
+inline constexpr int kMaxJsonDepth = 64;  // nesting of "positions.params"
 
 // Reads and validates a trace file. Refuses files over kMaxTraceFileBytes before reading them.
 // When the positions source is a file, checks it exists (relative to the trace's directory).

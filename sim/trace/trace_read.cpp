@@ -8,8 +8,8 @@
 #include <iterator>
 #include <map>
 #include <sstream>
+#include <string_view>
 #include <utility>
-
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -53,22 +53,40 @@ std::string join(const std::vector<std::string>& items) {
   return out.empty() ? "(none)" : out;
 }
 
+// A JSON path built only when a message needs it (a good trace has millions of fields): the
+// parent's path plus an optional key.
+class Path {
+ public:
+  Path(const std::string& base) : base_(&base) {}   // NOLINT: implicit on purpose
+  Path(const char* literal) : literal_(literal) {}  // NOLINT: implicit on purpose
+  Path(const std::string& base, const char* key) : base_(&base), key_(key) {}
+  std::string str() const {
+    if (!base_) return literal_;
+    return key_ ? *base_ + "/" + key_ : *base_;
+  }
+
+ private:
+  const std::string* base_ = nullptr;
+  const char* literal_ = "";
+  const char* key_ = nullptr;
+};
+
 // Checks one document and throws InputError "<origin>: <path>: expected <what>, got <value>".
 // Paths are built only when something is wrong, so good traces pay no string building per field.
 class Checker {
  public:
   explicit Checker(std::string origin) : origin_(std::move(origin)) {}
 
-  [[noreturn]] void fail(const std::string& path, const std::string& message) const {
-    throw InputError(origin_ + ": " + (path.empty() ? "/" : path) + ": " + message);
+  [[noreturn]] void fail(const Path& path, const std::string& message) const {
+    std::string p = path.str();
+    throw InputError(origin_ + ": " + (p.empty() ? "/" : p) + ": " + message);
   }
-  [[noreturn]] void expected(const std::string& path, const std::string& what,
-                             const json& got) const {
-    fail(path, "expected " + what + ", got " + show(got));
+  [[noreturn]] void expected(const Path& path, std::string_view what, const json& got) const {
+    fail(path, "expected " + std::string(what) + ", got " + show(got));
   }
 
-  void object(const json& v, const std::string& path, const std::string& what) const {
-    if (!v.is_object()) expected(path, what + " (a JSON object)", v);
+  void object(const json& v, const Path& path, std::string_view what) const {
+    if (!v.is_object()) expected(path, std::string(what) + " (a JSON object)", v);
   }
 
   // Unknown keys are errors: a typo must not silently fall back to a default.
@@ -89,14 +107,14 @@ class Checker {
     return it == obj.end() ? nullptr : &*it;
   }
   const json& req(const json& obj, const std::string& path, const char* key,
-                  const std::string& what) const {
+                  std::string_view what) const {
     auto it = obj.find(key);
-    if (it == obj.end()) fail(path + "/" + key, "missing; expected " + what);
+    if (it == obj.end()) fail(Path(path, key), "missing; expected " + std::string(what));
     return *it;
   }
 
-  uint64_t uint(const json& v, const std::string& path, uint64_t lo, uint64_t hi,
-                const std::string& what) const {
+  uint64_t uint(const json& v, const Path& path, uint64_t lo, uint64_t hi,
+                std::string_view what) const {
     uint64_t x = 0;
     if (v.is_number_unsigned()) {
       x = v.get<uint64_t>();
@@ -109,37 +127,35 @@ class Checker {
     return x;
   }
 
-  double number(const json& v, const std::string& path, double lo, double hi,
-                const std::string& what, bool lo_exclusive = false) const {
+  double number(const json& v, const Path& path, double lo, double hi, std::string_view what,
+                bool lo_exclusive = false) const {
+    // NaN and infinities cannot be written in JSON but can reach us from code or overflow.
+    if (v.is_number()) {
+      double x = v.get<double>();
+      if (std::isfinite(x) && x >= lo && !(lo_exclusive && x == lo) && x <= hi) return x;
+    }
     std::ostringstream range;
     range << "a number " << (lo_exclusive ? "> " : ">= ") << lo << " and <= " << hi;
     if (!what.empty()) range << " (" << what << ")";
-    if (!v.is_number()) expected(path, range.str(), v);
-    double x = v.get<double>();
-    // NaN and infinities cannot be written in JSON but can reach us from code or overflow.
-    if (!std::isfinite(x) || x < lo || (lo_exclusive && x == lo) || x > hi) {
-      expected(path, range.str(), v);
-    }
-    return x;
+    expected(path, range.str(), v);
   }
 
-  std::string string(const json& v, const std::string& path, const std::string& what,
-                     bool nonempty) const {
-    if (!v.is_string()) expected(path, what + " (a string)", v);
+  std::string string(const json& v, const Path& path, std::string_view what, bool nonempty) const {
+    if (!v.is_string()) expected(path, std::string(what) + " (a string)", v);
     const auto& s = v.get_ref<const std::string&>();
-    if (nonempty && s.empty()) expected(path, what + " (a non-empty string)", v);
+    if (nonempty && s.empty()) expected(path, std::string(what) + " (a non-empty string)", v);
     return s;
   }
 
-  std::string choice(const json& v, const std::string& path,
+  std::string choice(const json& v, const Path& path,
                      std::initializer_list<const char*> options) const {
-    std::vector<std::string> names;
-    for (const char* o : options) names.push_back(std::string("\"") + o + "\"");
     if (v.is_string()) {
       for (const char* o : options) {
         if (v.get_ref<const std::string&>() == o) return o;
       }
     }
+    std::vector<std::string> names;
+    for (const char* o : options) names.push_back(std::string("\"") + o + "\"");
     expected(path, "one of " + join(names), v);
   }
 
@@ -147,9 +163,9 @@ class Checker {
 
  private:
   static std::string range_text(const std::string& kind, uint64_t lo, uint64_t hi,
-                                const std::string& what) {
+                                std::string_view what) {
     std::string s = kind + " in " + std::to_string(lo) + ".." + std::to_string(hi);
-    if (!what.empty()) s += " (" + what + ")";
+    if (!what.empty()) s += " (" + std::string(what) + ")";
     return s;
   }
 
@@ -184,8 +200,8 @@ bool is_name(const std::string& s) {
 
 std::string model_name(const Checker& c, const json& obj, const std::string& path) {
   const std::string what = "a model name (letters, digits, '_', '-', '.'; 1 to 64 characters)";
-  std::string name = c.string(c.req(obj, path, "name", what), path + "/name", what, true);
-  if (!is_name(name)) c.expected(path + "/name", what, obj["name"]);
+  std::string name = c.string(c.req(obj, path, "name", what), Path(path, "name"), what, true);
+  if (!is_name(name)) c.expected(Path(path, "name"), what, obj["name"]);
   return name;
 }
 
@@ -196,46 +212,46 @@ EncodingModel parse_encoding(const Checker& c, const json& j, const std::string&
                "base_resolution", "per_level_scale", "n_max", "interpolation", "precision"});
   EncodingModel e;
   e.name = model_name(c, j, path);
-  e.type = c.choice(c.req(j, path, "type", "the grid type"), path + "/type",
+  e.type = c.choice(c.req(j, path, "type", "the grid type"), Path(path, "type"),
                     {"hashgrid", "densegrid", "tiledgrid"});
-  e.role = c.choice(c.req(j, path, "role", "the encoding-engine mode"), path + "/role",
+  e.role = c.choice(c.req(j, path, "role", "the encoding-engine mode"), Path(path, "role"),
                     {"hashgrid", "densegrid", "lowres_densegrid"});
   e.dims = static_cast<uint32_t>(
-      c.uint(c.req(j, path, "dims", "2 or 3"), path + "/dims", 2, 3, "input dimensions"));
+      c.uint(c.req(j, path, "dims", "2 or 3"), Path(path, "dims"), 2, 3, "input dimensions"));
   e.levels = static_cast<uint32_t>(
-      c.uint(c.req(j, path, "levels", "1..32"), path + "/levels", 1, 32, "resolution levels"));
+      c.uint(c.req(j, path, "levels", "1..32"), Path(path, "levels"), 1, 32, "resolution levels"));
   const json& f = c.req(j, path, "features", "1, 2, 4 or 8");
-  e.features = static_cast<uint32_t>(c.uint(f, path + "/features", 1, 8, "features per level"));
+  e.features = static_cast<uint32_t>(c.uint(f, Path(path, "features"), 1, 8, "features per level"));
   if (e.features != 1 && e.features != 2 && e.features != 4 && e.features != 8) {
-    c.expected(path + "/features", "1, 2, 4 or 8 (features per level)", f);
+    c.expected(Path(path, "features"), "1, 2, 4 or 8 (features per level)", f);
   }
-  e.log2_table_size = static_cast<uint32_t>(
-      c.uint(c.req(j, path, "log2_table_size", "1..32"), path + "/log2_table_size", 1, 32,
-             "log2 of hash table entries per level"));
-  e.base_resolution = static_cast<uint32_t>(
-      c.uint(c.req(j, path, "base_resolution", "1..1000000"), path + "/base_resolution", 1,
-             1000000, "N_min"));
+  e.log2_table_size = static_cast<uint32_t>(c.uint(c.req(j, path, "log2_table_size", "1..32"),
+                                                   Path(path, "log2_table_size"), 1, 32,
+                                                   "log2 of hash table entries per level"));
+  e.base_resolution =
+      static_cast<uint32_t>(c.uint(c.req(j, path, "base_resolution", "1..1000000"),
+                                   Path(path, "base_resolution"), 1, 1000000, "N_min"));
   const json* b = c.opt(j, "per_level_scale");
   const json* n = c.opt(j, "n_max");
-  if (!b && !n) c.fail(path + "/n_max", "missing; expected per_level_scale or n_max");
-  if (b) e.per_level_scale = c.number(*b, path + "/per_level_scale", 0, 1000, "growth factor b");
-  if (n) e.n_max = c.number(*n, path + "/n_max", 1, 1e7, "finest resolution");
+  if (!b && !n) c.fail(Path(path, "n_max"), "missing; expected per_level_scale or n_max");
+  if (b)
+    e.per_level_scale = c.number(*b, Path(path, "per_level_scale"), 0, 1000, "growth factor b");
+  if (n) e.n_max = c.number(*n, Path(path, "n_max"), 1, 1e7, "finest resolution");
   if (e.per_level_scale == 0) {
-    if (!n) c.fail(path + "/n_max", "missing; expected n_max when per_level_scale is 0");
+    if (!n) c.fail(Path(path, "n_max"), "missing; expected n_max when per_level_scale is 0");
     if (e.n_max < e.base_resolution) {
-      c.expected(path + "/n_max",
+      c.expected(Path(path, "n_max"),
                  "a number >= base_resolution (" + std::to_string(e.base_resolution) + ")", *n);
     }
   }
   e.interpolation = c.choice(c.req(j, path, "interpolation", "the interpolation"),
-                             path + "/interpolation", {"nearest", "linear", "smoothstep"});
+                             Path(path, "interpolation"), {"nearest", "linear", "smoothstep"});
   e.precision = c.choice(c.req(j, path, "precision", "the feature precision"),
-                         path + "/precision", {"fp16", "fp32"});
+                         Path(path, "precision"), {"fp16", "fp32"});
   return e;
 }
 
-std::string activation(const Checker& c, const json& j, const std::string& path,
-                       const char* key) {
+std::string activation(const Checker& c, const json& j, const std::string& path, const char* key) {
   return c.choice(c.req(j, path, key, "an activation"), path + "/" + key,
                   {"none", "relu", "leaky_relu", "exponential", "sine", "sigmoid", "squareplus",
                    "softplus", "tanh"});
@@ -244,22 +260,24 @@ std::string activation(const Checker& c, const json& j, const std::string& path,
 MlpModel parse_mlp(const Checker& c, const json& j, const std::string& path) {
   c.object(j, path, "an MLP");
   c.only_keys(j, path,
-              {"name", "input_width", "width", "hidden_layers", "output_width",
-               "hidden_activation", "output_activation"});
+              {"name", "input_width", "width", "hidden_layers", "output_width", "hidden_activation",
+               "output_activation"});
   MlpModel m;
   m.name = model_name(c, j, path);
-  m.input_width = static_cast<uint32_t>(c.uint(c.req(j, path, "input_width", "1..4096"),
-                                               path + "/input_width", 1, 4096, "input features"));
+  m.input_width =
+      static_cast<uint32_t>(c.uint(c.req(j, path, "input_width", "1..4096"),
+                                   Path(path, "input_width"), 1, 4096, "input features"));
   const json& w = c.req(j, path, "width", "16, 32, 64 or 128");
-  m.width = static_cast<uint32_t>(c.uint(w, path + "/width", 16, 128, "hidden width"));
+  m.width = static_cast<uint32_t>(c.uint(w, Path(path, "width"), 16, 128, "hidden width"));
   if (m.width != 16 && m.width != 32 && m.width != 64 && m.width != 128) {
-    c.expected(path + "/width", "16, 32, 64 or 128 (fully fused MLP width)", w);
+    c.expected(Path(path, "width"), "16, 32, 64 or 128 (fully fused MLP width)", w);
   }
-  m.hidden_layers = static_cast<uint32_t>(c.uint(c.req(j, path, "hidden_layers", "1..64"),
-                                                 path + "/hidden_layers", 1, 64, "hidden layers"));
-  m.output_width = static_cast<uint32_t>(c.uint(c.req(j, path, "output_width", "1..4096"),
-                                                path + "/output_width", 1, 4096,
-                                                "output features"));
+  m.hidden_layers =
+      static_cast<uint32_t>(c.uint(c.req(j, path, "hidden_layers", "1..64"),
+                                   Path(path, "hidden_layers"), 1, 64, "hidden layers"));
+  m.output_width =
+      static_cast<uint32_t>(c.uint(c.req(j, path, "output_width", "1..4096"),
+                                   Path(path, "output_width"), 1, 4096, "output features"));
   m.hidden_activation = activation(c, j, path, "hidden_activation");
   m.output_activation = activation(c, j, path, "output_activation");
   return m;
@@ -272,16 +290,17 @@ void parse_models_checked(const Checker& c, const json& j, const std::string& pa
   const json& e = c.req(j, path, "encodings", "a list of encodings");
   const json& m = c.req(j, path, "mlps", "a list of MLPs");
   if (!e.is_array() || e.size() > kMaxModels) {
-    c.expected(path + "/encodings", "a list of at most " + std::to_string(kMaxModels) + " encodings",
-               e);
+    c.expected(Path(path, "encodings"),
+               "a list of at most " + std::to_string(kMaxModels) + " encodings", e);
   }
   if (!m.is_array() || m.size() > kMaxModels) {
-    c.expected(path + "/mlps", "a list of at most " + std::to_string(kMaxModels) + " MLPs", m);
+    c.expected(Path(path, "mlps"), "a list of at most " + std::to_string(kMaxModels) + " MLPs", m);
   }
   std::map<std::string, std::string> seen;  // name -> path of its declaration
   auto unique = [&](const std::string& name, const std::string& at) {
     auto [it, fresh] = seen.emplace(name, at);
-    if (!fresh) c.fail(at + "/name", "duplicate model name \"" + name + "\" (also " + it->second + ")");
+    if (!fresh)
+      c.fail(at + "/name", "duplicate model name \"" + name + "\" (also " + it->second + ")");
   };
   encodings->clear();
   mlps->clear();
@@ -304,36 +323,37 @@ Header parse_header(const Checker& c, const json& j) {
               {"app", "encoding", "resolution", "samples_per_pixel", "queries_per_pixel", "seed",
                "provenance", "gpu_time_source"});
   Header h;
-  h.app = c.string(c.req(j, path, "app", "the application name"), path + "/app",
+  h.app = c.string(c.req(j, path, "app", "the application name"), Path(path, "app"),
                    "the application name", true);
   if (const json* e = c.opt(j, "encoding")) {
-    h.encoding = c.string(*e, path + "/encoding", "the encoding variant label", false);
+    h.encoding = c.string(*e, Path(path, "encoding"), "the encoding variant label", false);
   }
   const json& r = c.req(j, path, "resolution", "{\"width\": W, \"height\": H}");
-  c.object(r, path + "/resolution", "the resolution");
-  c.only_keys(r, path + "/resolution", {"width", "height"});
-  h.width = static_cast<uint32_t>(c.uint(c.req(r, path + "/resolution", "width", "pixels"),
+  const std::string rpath = path + "/resolution";
+  c.object(r, rpath, "the resolution");
+  c.only_keys(r, rpath, {"width", "height"});
+  h.width = static_cast<uint32_t>(c.uint(c.req(r, rpath, "width", "pixels"),
                                          path + "/resolution/width", 1, kMaxResolution, "pixels"));
-  h.height = static_cast<uint32_t>(c.uint(c.req(r, path + "/resolution", "height", "pixels"),
-                                          path + "/resolution/height", 1, kMaxResolution,
-                                          "pixels"));
+  h.height =
+      static_cast<uint32_t>(c.uint(c.req(r, rpath, "height", "pixels"), path + "/resolution/height",
+                                   1, kMaxResolution, "pixels"));
   h.samples_per_pixel =
-      c.number(c.req(j, path, "samples_per_pixel", "a number > 0"), path + "/samples_per_pixel",
+      c.number(c.req(j, path, "samples_per_pixel", "a number > 0"), Path(path, "samples_per_pixel"),
                0, kMaxSamplesPerPixel, "camera samples per pixel", true);
-  h.queries_per_pixel =
-      c.number(c.req(j, path, "queries_per_pixel", "a number >= 0"), path + "/queries_per_pixel",
-               0, kMaxQueriesPerPixel, "queries per pixel per frame");
-  h.seed = c.uint(c.req(j, path, "seed", "an unsigned integer"), path + "/seed", 0, UINT64_MAX,
+  h.queries_per_pixel = c.number(c.req(j, path, "queries_per_pixel", "a number >= 0"),
+                                 Path(path, "queries_per_pixel"), 0, kMaxQueriesPerPixel,
+                                 "queries per pixel per frame");
+  h.seed = c.uint(c.req(j, path, "seed", "an unsigned integer"), Path(path, "seed"), 0, UINT64_MAX,
                   "seed");
   h.provenance = c.string(c.req(j, path, "provenance", "how the trace was made"),
-                          path + "/provenance", "how the trace was made", false);
+                          Path(path, "provenance"), "how the trace was made", false);
   const std::string src_what = "\"model:<profile>\" or \"measured:<file>\"";
   const json& src = c.req(j, path, "gpu_time_source", src_what);
-  h.gpu_time_source = c.string(src, path + "/gpu_time_source", src_what, true);
+  h.gpu_time_source = c.string(src, Path(path, "gpu_time_source"), src_what, true);
   const std::string& s = h.gpu_time_source;
-  bool ok = (s.rfind("model:", 0) == 0 && s.size() > 6) ||
-            (s.rfind("measured:", 0) == 0 && s.size() > 9);
-  if (!ok) c.expected(path + "/gpu_time_source", src_what, src);
+  bool ok =
+      (s.rfind("model:", 0) == 0 && s.size() > 6) || (s.rfind("measured:", 0) == 0 && s.size() > 9);
+  if (!ok) c.expected(Path(path, "gpu_time_source"), src_what, src);
   return h;
 }
 
@@ -342,29 +362,30 @@ PositionSource parse_positions(const Checker& c, const json& j) {
   c.object(j, path, "the positions source");
   c.only_keys(j, path, {"type", "scene", "params", "file"});
   PositionSource p;
-  p.type = c.choice(c.req(j, path, "type", "the positions source type"), path + "/type",
+  p.type = c.choice(c.req(j, path, "type", "the positions source type"), Path(path, "type"),
                     {"procedural", "file", "none"});
   const json* scene = c.opt(j, "scene");
   const json* params = c.opt(j, "params");
   const json* file = c.opt(j, "file");
   if (p.type == "procedural") {
-    if (!scene) c.fail(path + "/scene", "missing; expected the scene name of a procedural source");
-    if (file) c.fail(path + "/file", "not allowed with type \"procedural\"");
-    p.scene = c.string(*scene, path + "/scene", "a scene name", true);
+    if (!scene)
+      c.fail(Path(path, "scene"), "missing; expected the scene name of a procedural source");
+    if (file) c.fail(Path(path, "file"), "not allowed with type \"procedural\"");
+    p.scene = c.string(*scene, Path(path, "scene"), "a scene name", true);
     if (params) {
-      c.object(*params, path + "/params", "the scene parameters");
+      c.object(*params, Path(path, "params"), "the scene parameters");
       // The document's root and "positions" take two of the allowed levels.
       if (nesting_depth(*params) > kMaxJsonDepth - 2) {
-        c.fail(path + "/params", "nested deeper than " + std::to_string(kMaxJsonDepth) +
-                                     " levels in the document");
+        c.fail(Path(path, "params"),
+               "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels in the document");
       }
       p.params = *params;
     }
   } else if (p.type == "file") {
-    if (!file) c.fail(path + "/file", "missing; expected the positions file (relative path)");
-    if (scene) c.fail(path + "/scene", "not allowed with type \"file\"");
-    if (params) c.fail(path + "/params", "not allowed with type \"file\"");
-    p.file = c.string(*file, path + "/file", "a file name", true);
+    if (!file) c.fail(Path(path, "file"), "missing; expected the positions file (relative path)");
+    if (scene) c.fail(Path(path, "scene"), "not allowed with type \"file\"");
+    if (params) c.fail(Path(path, "params"), "not allowed with type \"file\"");
+    p.file = c.string(*file, Path(path, "file"), "a file name", true);
   } else {
     if (scene || params || file) {
       c.fail(path, "type \"none\" takes no other keys, got " + show(j));
@@ -379,64 +400,68 @@ Kernel parse_kernel(const Checker& c, const json& j, const std::string& path, si
   c.only_keys(j, path,
               {"kind", "name", "model", "queries", "gpu_time_ns", "step", "dram_bytes", "deps"});
   Kernel k;
-  k.kind = c.choice(c.req(j, path, "kind", "the kernel kind"), path + "/kind",
+  k.kind = c.choice(c.req(j, path, "kind", "the kernel kind"), Path(path, "kind"),
                     {"encode", "mlp", "gpu"});
-  k.name = c.string(c.req(j, path, "name", "the kernel name"), path + "/name", "the kernel name",
-                    true);
+  k.name = c.string(c.req(j, path, "name", "the kernel name"), Path(path, "name"),
+                    "the kernel name", true);
   const json* model = c.opt(j, "model");
   if (k.kind == "gpu") {
-    if (model) c.fail(path + "/model", "gpu kernels have no model, got " + show(*model));
+    if (model) c.fail(Path(path, "model"), "gpu kernels have no model, got " + show(*model));
   } else {
-    const char* want = k.kind == "encode" ? "an encoding" : "an MLP";
-    if (!model) c.fail(path + "/model", std::string("missing; expected the name of ") + want);
-    k.model = c.string(*model, path + "/model", std::string("the name of ") + want, true);
-    std::vector<std::string> names;
-    bool found = false, other_kind = false;
-    if (k.kind == "encode") {
-      for (const auto& e : t.encodings) names.push_back(e.name);
-      found = t.find_encoding(k.model) != nullptr;
-      other_kind = t.find_mlp(k.model) != nullptr;
-    } else {
-      for (const auto& m : t.mlps) names.push_back(m.name);
-      found = t.find_mlp(k.model) != nullptr;
-      other_kind = t.find_encoding(k.model) != nullptr;
-    }
-    if (other_kind) {
-      c.fail(path + "/model", "\"" + k.model + "\" is " +
-                                  (k.kind == "encode" ? "an MLP" : "an encoding") + ", but a " +
-                                  k.kind + " kernel needs " + want + " (declared: " + join(names) +
-                                  ")");
-    }
+    const bool encode = k.kind == "encode";
+    const char* want = encode ? "an encoding" : "an MLP";
+    if (!model) c.fail(Path(path, "model"), std::string("missing; expected the name of ") + want);
+    k.model = c.string(*model, Path(path, "model"),
+                       encode ? "the name of an encoding" : "the name of an MLP", true);
+    const bool found =
+        encode ? t.find_encoding(k.model) != nullptr : t.find_mlp(k.model) != nullptr;
     if (!found) {
-      c.fail(path + "/model", "unknown model \"" + k.model + "\"; expected " + want +
-                                  " declared in /models (declared: " + join(names) + ")");
+      std::vector<std::string> names;
+      if (encode) {
+        for (const auto& e : t.encodings) names.push_back(e.name);
+      } else {
+        for (const auto& m : t.mlps) names.push_back(m.name);
+      }
+      const bool other_kind =
+          encode ? t.find_mlp(k.model) != nullptr : t.find_encoding(k.model) != nullptr;
+      if (other_kind) {
+        c.fail(Path(path, "model"),
+               "\"" + k.model + "\" is " +
+                   (encode ? "an MLP, but an encode" : "an encoding, but an mlp") +
+                   " kernel needs " + want + " (declared: " + join(names) + ")");
+      }
+      c.fail(Path(path, "model"), "unknown model \"" + k.model + "\"; expected " + want +
+                                      " declared in /models (declared: " + join(names) + ")");
     }
   }
-  k.queries = c.uint(c.req(j, path, "queries", "an integer"), path + "/queries", 0,
+  k.queries = c.uint(c.req(j, path, "queries", "an integer"), Path(path, "queries"), 0,
                      kMaxQueriesPerKernel, "elements as launched");
-  k.gpu_time_ns = c.number(c.req(j, path, "gpu_time_ns", "a number >= 0"), path + "/gpu_time_ns",
-                           0, kMaxGpuTimeNs, "baseline GPU time in ns");
+  k.gpu_time_ns = c.number(c.req(j, path, "gpu_time_ns", "a number >= 0"),
+                           Path(path, "gpu_time_ns"), 0, kMaxGpuTimeNs, "baseline GPU time in ns");
   if (const json* s = c.opt(j, "step")) {
-    k.step = static_cast<int64_t>(c.uint(*s, path + "/step", 0, 1000000000, "batch pipeline"));
+    k.step = static_cast<int64_t>(c.uint(*s, Path(path, "step"), 0, 1000000000, "batch pipeline"));
   }
   if (const json* d = c.opt(j, "dram_bytes")) {
-    if (k.kind != "gpu") c.fail(path + "/dram_bytes", "only gpu kernels carry dram_bytes");
-    k.dram_bytes = c.uint(*d, path + "/dram_bytes", 0, kMaxDramBytes, "DRAM bytes");
+    if (k.kind != "gpu") c.fail(Path(path, "dram_bytes"), "only gpu kernels carry dram_bytes");
+    k.dram_bytes = c.uint(*d, Path(path, "dram_bytes"), 0, kMaxDramBytes, "DRAM bytes");
   }
   if (const json* deps = c.opt(j, "deps")) {
-    if (!deps->is_array()) c.expected(path + "/deps", "a list of kernel indices", *deps);
-    const std::string what = index == 0 ? "no deps (the first kernel has no earlier kernel)"
-                                        : "the index of an earlier kernel of this frame (0.." +
-                                              std::to_string(index - 1) + ")";
+    if (!deps->is_array()) c.expected(Path(path, "deps"), "a list of kernel indices", *deps);
     for (size_t i = 0; i < deps->size(); ++i) {
-      const std::string at = path + "/deps/" + std::to_string(i);
       const json& d = (*deps)[i];
-      if (index == 0) c.expected(at, what, d);
-      uint64_t dep = c.uint(d, at, 0, index - 1, "the index of an earlier kernel of this frame");
-      for (uint32_t prev : k.deps) {
-        if (prev == dep) c.expected(at, "distinct kernel indices", d);
+      auto at = [&] { return path + "/deps/" + std::to_string(i); };
+      if (index == 0) c.expected(at(), "no deps (the first kernel has no earlier kernel)", d);
+      if (!d.is_number_integer() || d.get<int64_t>() < 0 || d.get<uint64_t>() >= index) {
+        c.expected(
+            at(),
+            "the index of an earlier kernel of this frame (0.." + std::to_string(index - 1) + ")",
+            d);
       }
-      k.deps.push_back(static_cast<uint32_t>(dep));
+      const auto dep = static_cast<uint32_t>(d.get<uint64_t>());
+      for (uint32_t prev : k.deps) {
+        if (prev == dep) c.expected(at(), "distinct kernel indices", d);
+      }
+      k.deps.push_back(dep);
     }
   }
   return k;
@@ -450,15 +475,15 @@ Frame parse_frame(const Checker& c, const json& j, const std::string& path, size
   f.index = static_cast<uint32_t>(position);
   if (const json* idx = c.opt(j, "index")) {
     uint64_t lo = t.frames.empty() ? 0 : uint64_t{t.frames.back().index} + 1;
-    f.index = static_cast<uint32_t>(c.uint(*idx, path + "/index", lo, UINT32_MAX,
+    f.index = static_cast<uint32_t>(c.uint(*idx, Path(path, "index"), lo, UINT32_MAX,
                                            "frame number, increasing through the trace"));
   } else if (!t.frames.empty() && t.frames.back().index >= f.index) {
-    c.fail(path + "/index", "missing; expected an explicit index after frame " +
-                                std::to_string(t.frames.back().index));
+    c.fail(Path(path, "index"), "missing; expected an explicit index after frame " +
+                                    std::to_string(t.frames.back().index));
   }
   const json& ks = c.req(j, path, "kernels", "a list of kernels");
   if (!ks.is_array() || ks.empty() || ks.size() > kMaxKernelsPerFrame) {
-    c.expected(path + "/kernels",
+    c.expected(Path(path, "kernels"),
                "a list of 1.." + std::to_string(kMaxKernelsPerFrame) + " kernels", ks);
   }
   f.kernels.reserve(ks.size());
@@ -560,6 +585,30 @@ std::pair<size_t, size_t> line_column(const std::string& text, size_t byte) {
   return {line, col};
 }
 
+// Byte offset of the first '[' or '{' nested deeper than `limit`, or npos. A linear scan that
+// skips strings: an order of magnitude cheaper than a parser callback.
+size_t deep_nesting_at(const std::string& text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (in_string) {
+      if (ch == '\\') {
+        ++i;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      if (++depth > limit) return i;
+    } else if (ch == ']' || ch == '}') {
+      --depth;
+    }
+  }
+  return std::string::npos;
+}
+
 }  // namespace
 
 void parse_models(const json& models, const std::string& origin, const std::string& path,
@@ -587,6 +636,12 @@ Trace parse_trace(const json& doc, const std::string& origin) {
                            std::to_string(kTraceVersion) + " (this ngpc-sim reads version " +
                            std::to_string(kTraceVersion) + ")");
   }
+  // Refuse an oversized frame list before spending time validating each frame.
+  auto frames = doc.find("frames");
+  if (frames != doc.end() && frames->is_array() && frames->size() > kMaxFrames) {
+    c.expected("/frames", "a list of 1.." + std::to_string(kMaxFrames) + " frames",
+               json(std::to_string(frames->size()) + " frames"));
+  }
   valijson::Validator validator;
   valijson::adapters::NlohmannJsonAdapter adapter(doc);
   bool schema_ok = validator.validate(trace_schema(), adapter, nullptr);
@@ -600,8 +655,10 @@ json read_json_file(const std::string& path, const std::string& what) {
   namespace fs = std::filesystem;
   std::error_code ec;
   auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) throw InputError(path + ": cannot open " + what + ": no such file");
-  if (!fs::is_regular_file(status)) throw InputError(path + ": cannot open " + what + ": not a file");
+  if (ec || !fs::exists(status))
+    throw InputError(path + ": cannot open " + what + ": no such file");
+  if (!fs::is_regular_file(status))
+    throw InputError(path + ": cannot open " + what + ": not a file");
   uintmax_t size = fs::file_size(path, ec);
   if (ec) throw InputError(path + ": cannot open " + what + ": " + ec.message());
   if (size > kMaxTraceFileBytes) {
@@ -617,15 +674,16 @@ json read_json_file(const std::string& path, const std::string& what) {
   in.read(text.data(), static_cast<std::streamsize>(size));
   text.resize(static_cast<size_t>(in.gcount()));
 
+  // Refuse deep nesting before parsing: nlohmann's destructor, dump and copy recurse.
+  size_t too_deep = deep_nesting_at(text, kMaxJsonDepth);
+  if (too_deep != std::string::npos) {
+    auto [line, col] = line_column(text, too_deep);
+    throw InputError(path + ": malformed " + what + ": JSON nested deeper than " +
+                     std::to_string(kMaxJsonDepth) + " levels at line " + std::to_string(line) +
+                     ", column " + std::to_string(col));
+  }
   try {
-    // The callback refuses deep nesting while parsing, before a deep tree exists.
-    return json::parse(text, [&](int depth, json::parse_event_t, json&) {
-      if (depth > kMaxJsonDepth) {
-        throw InputError(path + ": malformed " + what + ": JSON nested deeper than " +
-                         std::to_string(kMaxJsonDepth) + " levels");
-      }
-      return true;
-    });
+    return json::parse(text);
   } catch (const json::parse_error& e) {
     size_t byte = e.byte == 0 ? 0 : e.byte - 1;
     auto [line, col] = line_column(text, byte);

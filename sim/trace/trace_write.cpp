@@ -15,7 +15,9 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 // Invalid UTF-8 (e.g. an odd kernel name from a profiler export) becomes U+FFFD, never an error.
-std::string text(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
+std::string text(const ojson& j) {
+  return j.dump(-1, ' ', false, ojson::error_handler_t::replace);
+}
 
 template <class J>
 J header_json(const Header& h) {

@@ -19,7 +19,9 @@ namespace ngpc {
 
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 // A name no other writer uses: pid, thread and a process-wide counter; O_EXCL catches the rest.
 std::string temp_name(const std::string& base) {

@@ -1,0 +1,133 @@
+#include "sim/cli/commands.h"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "sim/error.h"
+#include "sim/gpu_baseline/gpu_model.h"
+#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/trace/generator.h"
+#include "sim/trace/trace_io.h"
+
+namespace ngpc::cli {
+namespace {
+
+const char* kAbout =
+    "usage: ngpc-sim trace gen --app nerf|nsdf|nvr|gia --resolution 1080p|4k|8k|WxH -o FILE\n"
+    "                          [--encoding hashgrid|densegrid|lowres-densegrid]\n"
+    "                          [--queries-per-pixel Q] [--frames N] [--seed S]\n"
+    "                          [--gpu-profile FILE]\n"
+    "\n"
+    "Generates a synthetic kernel trace: instant-ngp's multi-kernel renderer for the app, alive-ray\n"
+    "counts sized so each frame holds round(pixels * Q) encode queries (rounded up to a multiple\n"
+    "of 256), sample positions from a procedural scene, and gpu_time_ns from the GPU cost model\n"
+    "(docs/workloads.md, docs/gpu-baseline.md).\n";
+
+uint64_t parse_uint(const std::string& option, const std::string& text, uint64_t lo,
+                    uint64_t hi) {
+  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw InputError(option + ": expected a whole number, got \"" + text + "\"");
+  }
+  uint64_t v = 0;
+  try {
+    v = std::stoull(text);
+  } catch (const std::exception&) {
+    throw InputError(option + ": number out of range: \"" + text + "\"");
+  }
+  if (v < lo || v > hi) {
+    throw InputError(option + ": expected " + std::to_string(lo) + ".." + std::to_string(hi) +
+                     ", got " + text);
+  }
+  return v;
+}
+
+double parse_positive(const std::string& option, const std::string& text) {
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || !(v > 0) || v > 1e6) {
+    throw InputError(option + ": expected a number in (0, 1e6], got \"" + text + "\"");
+  }
+  return v;
+}
+
+}  // namespace
+
+int cmd_trace_gen(const Args& args) {
+  namespace po = boost::program_options;
+  po::options_description options("options");
+  options.add_options()("help,h", "print this help")(
+      "app", po::value<std::string>(), "nerf, nsdf, nvr or gia (required)")(
+      "resolution", po::value<std::string>()->default_value("1080p"),
+      "1080p, 4k, 8k or WxH")("encoding", po::value<std::string>()->default_value("hashgrid"),
+                               "hashgrid; nerf also densegrid or lowres-densegrid")(
+      "queries-per-pixel", po::value<std::string>(),
+      "encode queries per pixel per frame (default: nerf 8, nsdf 16, nvr 12, gia 1)")(
+      "frames", po::value<std::string>()->default_value("1"), "frames (camera orbits), 1..100000")(
+      "seed", po::value<std::string>()->default_value("1"), "seed of the scene and its sampling")(
+      "gpu-profile", po::value<std::string>(),
+      "GPU cost-model profile (default: built-in rtx3090 = configs/gpu/rtx3090.json)")(
+      "output,o", po::value<std::string>(), "trace file to write (required)");
+  const Args rest(args.begin() + std::min<size_t>(2, args.size()), args.end());
+  po::variables_map vm;
+  po::store(po::command_line_parser(rest).options(options).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << kAbout << "\n" << options;
+    return 0;
+  }
+  if (!vm.count("app")) throw InputError("--app is required (nerf, nsdf, nvr or gia)");
+  if (!vm.count("output")) throw InputError("-o FILE is required");
+
+  trace::GenOptions o;
+  o.app = vm["app"].as<std::string>();
+  o.encoding = vm["encoding"].as<std::string>();
+  trace::parse_resolution(vm["resolution"].as<std::string>(), &o.width, &o.height);
+  if (vm.count("queries-per-pixel")) {
+    o.queries_per_pixel = parse_positive("--queries-per-pixel",
+                                         vm["queries-per-pixel"].as<std::string>());
+  }
+  o.frames = static_cast<uint32_t>(parse_uint("--frames", vm["frames"].as<std::string>(), 1,
+                                              100000));
+  o.seed = parse_uint("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
+  gpu::GpuProfile profile = gpu::default_gpu_profile();
+  std::string profile_arg;
+  if (vm.count("gpu-profile")) {
+    profile_arg = vm["gpu-profile"].as<std::string>();
+    profile = gpu::load_gpu_profile(profile_arg);
+  }
+  // The provenance records the options that define the trace (not the output path).
+  const double qpp = o.queries_per_pixel > 0 ? o.queries_per_pixel
+                                             : trace::nominal_queries_per_pixel(o.app);
+  char qtext[32];
+  std::snprintf(qtext, sizeof qtext, "%.6g", qpp);
+  o.command_line = "trace gen --app " + o.app + " --resolution " + std::to_string(o.width) + "x" +
+                   std::to_string(o.height) + " --encoding " + o.encoding +
+                   " --queries-per-pixel " + qtext + " --frames " + std::to_string(o.frames) +
+                   " --seed " + std::to_string(o.seed) +
+                   (profile_arg.empty() ? "" : " --gpu-profile " + profile.name);
+
+  const trace::Trace t = trace::generate_trace(o, profile);
+  const std::string out = vm["output"].as<std::string>();
+  trace::write_trace(out, t);
+
+  const gpu::FrameTime ft = gpu::frame_time(t.frames.front());
+  uint64_t queries = 0;
+  for (const auto& k : t.frames.front().kernels) queries += k.kind == "encode" ? k.queries : 0;
+  std::printf("wrote %s: %s %ux%u %s, %zu frame(s), %zu kernels in frame 0, %llu encode queries "
+              "(%.3f per pixel), baseline GPU %.3f ms (%s)\n",
+              out.c_str(), o.app.c_str(), o.width, o.height, o.encoding.c_str(), t.frames.size(),
+              t.frames.front().kernels.size(), static_cast<unsigned long long>(queries),
+              double(queries) / (double(o.width) * o.height), ft.total_s() * 1e3,
+              t.header.gpu_time_source.c_str());
+  return 0;
+}
+
+}  // namespace ngpc::cli
