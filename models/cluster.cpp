@@ -159,11 +159,16 @@ void Cluster::dispatch() {
     plan_.work = &fw;
     plan_.positions = positions_;
     plan_.encode.assign(fw.items.size(), {});
+    double h2 = 0, q = 0;
     for (size_t i = 0; i < fw.items.size(); ++i)
       for (const EncodeKernelWork& e : fw.items[i].encodes) {
         plan_.encode[i].push_back(plan_encode_kernel(e, cfg_, fw.frame, positions_));
-        fs.sampling_rel_err = std::max(fs.sampling_rel_err, plan_.encode[i].back().rel_err_cycles);
+        const double rel = plan_.encode[i].back().rel_err_cycles;
+        fs.sampling_kernel_max_rel_err = std::max(fs.sampling_kernel_max_rel_err, rel);
+        h2 += (rel * e.queries) * (rel * e.queries);
+        q += e.queries;
       }
+    fs.sampling_rel_err = q > 0 ? std::sqrt(h2) / q : 0;
     const Activity act0 = total_activity();
     const MemoryStats mem0 = mem_.stats();
     double enc0, mlp0, emax0, mmax0;

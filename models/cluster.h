@@ -27,7 +27,10 @@ struct FrameStats {
   double encode_max_nfp_s = 0;  // busiest NFP's encoder
   double mlp_max_nfp_s = 0;
   uint64_t batches = 0;
-  double sampling_rel_err = 0;  // largest 95 % relative half-width over sampled encode kernels
+  // 95 % relative half-width of the frame's sampled encode cycles (kernels combined as
+  // independent estimates weighted by their queries), and the largest of any single kernel.
+  double sampling_rel_err = 0;
+  double sampling_kernel_max_rel_err = 0;
   MemoryStats memory;           // this frame's traffic
   Activity activity;            // this frame's actions
 };

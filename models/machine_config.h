@@ -94,7 +94,7 @@ struct DetailConfig {
   std::string mode = "sampled";   // | "full"
   uint32_t sample_batches = 8;    // sampled chunks per encode kernel
   uint32_t sample_queries = 2048; // queries per chunk
-  uint32_t warmup_queries = 2048; // uncounted queries before each chunk
+  uint32_t warmup_queries = 1024; // uncounted queries before each chunk
   uint64_t seed = 1;
 };
 

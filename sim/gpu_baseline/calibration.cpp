@@ -84,6 +84,17 @@ Calibration calibrate(const GpuProfile& base, const BaselineFacts& facts) {
   c.encode_dram_efficiency = enc_work / (enc_t - enc_fixed);
   c.mlp_tensor_efficiency = mlp_work / (mlp_t - mlp_fixed);
   c.rest_dram_efficiency = rest_work / (rest_t - rest_fixed);
+  // The MLP term assumed compute-bound; the streamed I/O must stay below it.
+  double mlp_io = 0;
+  for (const auto& k : f.kernels) {
+    if (k.kind == "mlp") {
+      mlp_io += mlp_cost(base, *t.find_mlp(k.model), k.queries).io_bytes /
+                (base.dram_bandwidth * base.stream_dram_efficiency);
+    }
+  }
+  if (mlp_io >= mlp_t - mlp_fixed) {
+    throw std::runtime_error("GPU calibration: the MLP target is below its streaming time");
+  }
   return c;
 }
 

@@ -32,6 +32,10 @@ struct Calibration {
   double encode_dram_efficiency = 0;
   double mlp_tensor_efficiency = 0;
   double rest_dram_efficiency = 0;
+  // An efficiency above 1 means the facts cannot be met with this workload and these inputs.
+  bool feasible() const {
+    return encode_dram_efficiency <= 1 && mlp_tensor_efficiency <= 1 && rest_dram_efficiency <= 1;
+  }
 };
 Calibration calibrate(const GpuProfile& base, const BaselineFacts& facts = {});
 

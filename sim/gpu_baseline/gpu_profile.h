@@ -43,9 +43,9 @@ struct GpuProfile {
   // spec §1 GPU baseline facts (docs/gpu-baseline.md).
   double int_issue_efficiency = 0.5;      // [est]
   double stream_dram_efficiency = 0.8;    // [est] coalesced streaming reads/writes
-  double encode_dram_efficiency = 0.2058;  // calibrated
-  double mlp_tensor_efficiency = 0.03287;  // calibrated
-  double rest_dram_efficiency = 0.08945;   // calibrated
+  double encode_dram_efficiency = 0.19226;  // calibrated
+  double mlp_tensor_efficiency = 0.032241;  // calibrated
+  double rest_dram_efficiency = 0.078031;  // calibrated
 
   // Rest kernels by instant-ngp name; "default" covers names not listed.
   std::map<std::string, RestKernelBytes> rest_kernels;

@@ -109,15 +109,13 @@ class CloudScene : public ngpc::PositionSource {
 }  // namespace
 
 nlohmann::json cloud_default_params(uint32_t width, uint32_t height, uint64_t seed) {
-  auto u = [&](uint64_t what) {
-    return std::round(unit(hash_of(seed, 0xc10d, what)) * 1000) / 1000;
-  };
+  auto u = [&](uint64_t what) { return unit(hash_of(seed, 0xc10d, what)); };
   nlohmann::json p;
   p["seed"] = seed;
   p["camera"] = default_camera_params(seed, 1.0, 40, 10);
   p["ellipsoid"] = {{"center", vec3_json({0.5, 0.5, 0.5})},
-                    {"radii", vec3_json({0.34 + 0.08 * u(0), 0.24 + 0.06 * u(1),
-                                         0.30 + 0.08 * u(2)})}};
+                    {"radii", vec3_json({round3(0.34 + 0.08 * u(0)), round3(0.24 + 0.06 * u(1)),
+                                         round3(0.30 + 0.08 * u(2))})}};
   p["noise"] = {{"amplitude", 0.5}, {"frequency", 6.0}};
   p["mean_free_path"] = 0.02;
   p["ray_decay_shape"] = 2.0;

@@ -29,6 +29,10 @@ inline uint64_t hash_of(uint64_t seed, uint64_t a, uint64_t b = 0, uint64_t c = 
 // Uniform in [0, 1) from the top 53 bits.
 inline double unit(uint64_t h) { return double(h >> 11) * (1.0 / 9007199254740992.0); }
 
+// Scene parameters are written with three decimals so traces stay readable; the rounded value is
+// the scene.
+inline double round3(double v) { return std::round(v * 1000) / 1000; }
+
 struct Vec3 {
   double x = 0, y = 0, z = 0;
 };

@@ -168,12 +168,9 @@ nlohmann::json nerf_default_params(uint32_t width, uint32_t height, uint64_t see
   p["camera"] = default_camera_params(seed, kCameraDistance, 40, 20);
   nlohmann::json blobs = nlohmann::json::array();
   for (uint32_t i = 0; i < kBlobs; ++i) {
-    auto u = [&](uint64_t axis) {
-      // Three decimals keep the trace readable; the rounded value is the scene.
-      return std::round(unit(hash_of(seed, 0xb10b, i, axis)) * 1000) / 1000;
-    };
-    const Vec3 c{0.3 + 0.4 * u(0), 0.3 + 0.4 * u(1), 0.3 + 0.4 * u(2)};
-    blobs.push_back({{"center", vec3_json(c)}, {"radius", 0.15 + 0.1 * u(3)}});
+    auto u = [&](uint64_t axis) { return unit(hash_of(seed, 0xb10b, i, axis)); };
+    const Vec3 c{round3(0.3 + 0.4 * u(0)), round3(0.3 + 0.4 * u(1)), round3(0.3 + 0.4 * u(2))};
+    blobs.push_back({{"center", vec3_json(c)}, {"radius", round3(0.15 + 0.1 * u(3))}});
   }
   p["blobs"] = blobs;
   p["step"] = kNerfStep;

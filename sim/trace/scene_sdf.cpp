@@ -190,15 +190,15 @@ class SdfScene : public ngpc::PositionSource {
 }  // namespace
 
 nlohmann::json sdf_default_params(uint32_t width, uint32_t height, uint64_t seed) {
-  auto u = [&](uint64_t what) { return std::round(unit(hash_of(seed, 0x5df, what)) * 1000) / 1000; };
+  auto u = [&](uint64_t what) { return unit(hash_of(seed, 0x5df, what)); };
   nlohmann::json p;
   p["seed"] = seed;
   p["camera"] = default_camera_params(seed, 1.0, 40, 25);
-  p["sphere"] = {{"center", vec3_json({0.40 + 0.05 * u(0), 0.56, 0.48})},
-                 {"radius", 0.16 + 0.04 * u(1)}};
+  p["sphere"] = {{"center", vec3_json({round3(0.40 + 0.05 * u(0)), 0.56, 0.48})},
+                 {"radius", round3(0.16 + 0.04 * u(1))}};
   p["torus"] = {{"center", vec3_json({0.58, 0.42, 0.52})},
                 {"major_radius", 0.2},
-                {"minor_radius", 0.05 + 0.03 * u(2)},
+                {"minor_radius", round3(0.05 + 0.03 * u(2))},
                 {"tilt_deg", std::round(20 + 50 * u(3))}};
   p["distance_scale"] = 0.95;   // instant-ngp m_sdf.distance_scale default [ingp]
   p["hit_epsilon"] = 5e-5;      // instant-ngp m_sdf.maximum_distance default [ingp]
