@@ -162,7 +162,7 @@ void Cluster::dispatch() {
     double h2 = 0, q = 0;
     for (size_t i = 0; i < fw.items.size(); ++i)
       for (const EncodeKernelWork& e : fw.items[i].encodes) {
-        plan_.encode[i].push_back(plan_encode_kernel(e, cfg_, fw.frame, positions_));
+        plan_.encode[i].push_back(plan_encode_kernel(e, cfg_, fw.frame, positions_, sampler_));
         const double rel = plan_.encode[i].back().rel_err_cycles;
         fs.sampling_kernel_max_rel_err = std::max(fs.sampling_kernel_max_rel_err, rel);
         h2 += (rel * e.queries) * (rel * e.queries);

@@ -13,6 +13,7 @@
 #include "models/gpu_side.h"
 #include "models/machine_config.h"
 #include "models/memory_system.h"
+#include "models/encode_sampler.h"
 #include "models/nfp.h"
 #include "models/workload.h"
 
@@ -65,6 +66,7 @@ class Cluster : public sc_core::sc_module {
   GpuSide gpu_;
   std::vector<std::unique_ptr<Nfp>> nfps_;
   FramePlan plan_;
+  SamplerState sampler_;
   const FramePlan* plan_ptr_ = &plan_;
   std::vector<uint64_t> outstanding_;  // batches dealt to each NFP and not yet taken by the GPU
   std::vector<std::unique_ptr<Batch>> batches_;

@@ -58,12 +58,22 @@ struct Sampler {
 }  // namespace
 
 EncodePlan plan_encode_kernel(const EncodeKernelWork& work, const Config& cfg, uint32_t frame,
-                              const PositionSource* positions) {
+                              const PositionSource* positions, SamplerState& state) {
   EncodePlan plan;
   plan.work = &work;
   const EncodeTiming timing = encode_timing(cfg.nfp.encoding);
-  LevelUnits units(*work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram), timing.units,
-                   work.inputs_per_cycle);
+  if (state.frame != frame) {
+    state.frame = frame;
+    state.nfp_seed = mix64(cfg.detail.seed ^ mix64(frame));
+    for (auto& u : state.units)
+      if (u) u->reset();
+  }
+  if (state.units.size() <= work.encoding_id) state.units.resize(work.encoding_id + 1);
+  if (!state.units[work.encoding_id])
+    state.units[work.encoding_id] = std::make_unique<LevelUnits>(
+        *work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram), timing.units,
+        work.inputs_per_cycle);
+  LevelUnits& units = *state.units[work.encoding_id];
   // L2 keeps what its grid share can of the table parts no SRAM holds.
   const double non_resident = static_cast<double>(units.non_resident_bytes());
   const double l2_share = cfg.memory.l2.capacity_bytes * cfg.memory.l2.grid_share;
@@ -76,53 +86,38 @@ EncodePlan plan_encode_kernel(const EncodeKernelWork& work, const Config& cfg, u
   const DetailConfig& d = cfg.detail;
   const uint64_t seed = mix64(d.seed ^ mix64((uint64_t{frame} << 32) | work.kernel_index));
   Sampler s{work, positions, frame, seed, {}};
-  std::vector<LevelCounters> chunk, total(work.layout->levels.size());
-  std::vector<double> cycles_per_query, bytes_per_query;
+  std::vector<LevelCounters> batch, total(work.layout->levels.size()), discard;
+  std::vector<double> cycles_per_query;
 
-  const uint64_t budget = uint64_t{d.sample_batches} * (d.sample_queries + d.warmup_queries);
+  // The batches one NFP, seeded per frame, receives (the dispatcher deals them out in turn).
   const uint64_t nb = batch_count(work.queries, cfg.cluster.batch_size);
-  if (work.queries <= budget) {
-    // The kernel is smaller than the sample: simulate all of it, batch by batch as one NFP sees
-    // a stream, so sampled and full modes agree exactly here.
-    for (uint64_t i = 0; i < nb; ++i) {
-      uint64_t first, count;
-      batch_range(work.queries, nb, i, &first, &count);
-      s.fill(first, static_cast<uint32_t>(count));
-      units.run(s.buf.data(), static_cast<uint32_t>(count), total);
-    }
-  } else {
-    // The batches of one seeded NFP (the dispatcher deals batches out round robin), S chunks
-    // spread over them, each preceded by warm-up queries of the same batch.
-    const uint64_t nfps = std::min<uint64_t>(cfg.cluster.scaling_factor, nb);
-    const uint64_t nfp = mix64(seed) % nfps;
-    const uint64_t mine = (nb - nfp + nfps - 1) / nfps;
-    for (uint32_t c = 0; c < d.sample_batches; ++c) {
-      const uint64_t b = nfp + nfps * ((c * mine) / d.sample_batches);
-      uint64_t first, count;
-      batch_range(work.queries, nb, b, &first, &count);
-      const uint64_t want = uint64_t{d.sample_queries} + d.warmup_queries;
-      uint64_t start = first;
-      if (count > want) start += mix64(seed + 1 + c) % (count - want + 1);
-      const uint64_t warm = std::min<uint64_t>(d.warmup_queries, first + count - start);
+  const uint64_t nfps = std::min<uint64_t>(cfg.cluster.scaling_factor, nb);
+  const uint64_t nfp = state.nfp_seed % nfps;
+  const uint64_t mine = (nb - nfp + nfps - 1) / nfps;
+  const uint64_t picks = std::min<uint64_t>(d.sample_batches, mine);
+  uint64_t prev = UINT64_MAX;  // last batch simulated on the units
+  for (uint64_t c = 0; c < picks; ++c) {
+    const uint64_t j = picks == mine ? c : (c * mine) / picks + mix64(seed + c) % (mine / picks);
+    const uint64_t b = nfp + nfps * j;
+    uint64_t first, count;
+    if (j > 0 && prev != b - nfps) {
+      // Warm the SRAMs with the tail of the NFP's previous batch, as a full run would have it.
+      batch_range(work.queries, nb, b - nfps, &first, &count);
+      const uint64_t warm = std::min<uint64_t>(d.warmup_queries, count);
       if (warm) {
-        s.fill(start, static_cast<uint32_t>(warm));
-        std::vector<LevelCounters> discard;
+        s.fill(first + count - warm, static_cast<uint32_t>(warm));
         units.run(s.buf.data(), static_cast<uint32_t>(warm), discard);
       }
-      const uint64_t n = std::min<uint64_t>(d.sample_queries, first + count - start - warm);
-      if (n == 0) continue;
-      s.fill(start + warm, static_cast<uint32_t>(n));
-      chunk.assign(total.size(), LevelCounters{});
-      units.run(s.buf.data(), static_cast<uint32_t>(n), chunk);
-      double mb = 0;
-      for (size_t l = 0; l < total.size(); ++l) {
-        total[l] += chunk[l];
-        mb += static_cast<double>(chunk[l].miss_bytes);
-      }
-      cycles_per_query.push_back(encode_cycles(chunk, 1.0, timing, plan.miss_latency_cycles) / n);
-      bytes_per_query.push_back(mb / n);
     }
+    batch_range(work.queries, nb, b, &first, &count);
+    s.fill(first, static_cast<uint32_t>(count));
+    batch.assign(total.size(), LevelCounters{});
+    units.run(s.buf.data(), static_cast<uint32_t>(count), batch);
+    for (size_t l = 0; l < total.size(); ++l) total[l] += batch[l];
+    cycles_per_query.push_back(encode_cycles(batch, 1.0, timing, plan.miss_latency_cycles) / count);
+    prev = b;
   }
+  const bool exact = picks == mine && nfps == 1;
   plan.sample = total;
   plan.sampled_queries = total.empty() ? 0 : total[0].queries;
   // 95 % confidence half-width of the mean, relative to the mean (normal approximation).
@@ -135,8 +130,7 @@ EncodePlan plan_encode_kernel(const EncodeKernelWork& work, const Config& cfg, u
     v /= (x.size() - 1);
     return m > 0 ? 1.96 * std::sqrt(v / x.size()) / m : 0.0;
   };
-  plan.rel_err_cycles = rel_err(cycles_per_query);
-  plan.rel_err_miss_bytes = rel_err(bytes_per_query);
+  plan.rel_err_cycles = exact ? 0 : rel_err(cycles_per_query);
   return plan;
 }
 

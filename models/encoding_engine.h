@@ -42,12 +42,11 @@ double encode_cycles(const std::vector<LevelCounters>& c, double scale, const En
 struct EncodePlan {
   const EncodeKernelWork* work = nullptr;
   bool full_detail = false;
-  std::vector<LevelCounters> sample;  // sampled mode: counters summed over the sampled chunks
+  std::vector<LevelCounters> sample;  // sampled mode: counters summed over the sampled batches
   uint64_t sampled_queries = 0;
   double dram_fraction = 1;           // share of miss bytes L2 cannot serve
   double miss_latency_cycles = 0;
   double rel_err_cycles = 0;          // 95 % half-width / mean of sampled cycles per query
-  double rel_err_miss_bytes = 0;
 };
 
 // The per-frame context the engines read: plans per work item and encode kernel.

@@ -87,14 +87,14 @@ struct GpuConfig {
 };
 
 // Address-level detail (spec §3): in "sampled" mode each encode kernel's corner addresses are
-// simulated for `sample_batches` chunks of `sample_queries` queries (each after `warmup_queries`
-// uncounted queries that warm the SRAM caches), and the measured rates carry to every batch; in
-// "full" mode every query of every batch is simulated on its NFP's SRAMs.
+// simulated for `sample_batches` whole batches of one seeded NFP, in the order that NFP gets them,
+// each after the last `warmup_queries` queries of the NFP's previous batch (uncounted), and the
+// measured rates carry to every batch; in "full" mode every query of every batch is simulated on
+// its NFP's SRAMs.
 struct DetailConfig {
   std::string mode = "sampled";   // | "full"
-  uint32_t sample_batches = 8;    // sampled chunks per encode kernel
-  uint32_t sample_queries = 2048; // queries per chunk
-  uint32_t warmup_queries = 1024; // uncounted queries before each chunk
+  uint32_t sample_batches = 6;    // batches simulated per encode kernel [est]
+  uint32_t warmup_queries = 1024; // uncounted queries before each sampled batch [est]
   uint64_t seed = 1;
 };
 

@@ -231,7 +231,6 @@ Config build_config(const json& effective, const OriginFn& origin) {
   read_gpu(r, c.gpu);
   c.detail.mode = r.choice("detail.mode", {"sampled", "full"});
   c.detail.sample_batches = r.count("detail.sample_batches", 1);
-  c.detail.sample_queries = r.count("detail.sample_queries", 1);
   c.detail.warmup_queries = r.count("detail.warmup_queries");
   c.detail.seed = r.count("detail.seed", 0, std::numeric_limits<uint64_t>::max());
   c.tech.table = r.text("tech.table", true);

@@ -66,7 +66,6 @@ void expect_same_machine(const Config& a, const Config& b) {
   EXPECT_EQ(a.gpu.profile, b.gpu.profile);
   EXPECT_EQ(a.detail.mode, b.detail.mode);
   EXPECT_EQ(a.detail.sample_batches, b.detail.sample_batches);
-  EXPECT_EQ(a.detail.sample_queries, b.detail.sample_queries);
   EXPECT_EQ(a.detail.warmup_queries, b.detail.warmup_queries);
   EXPECT_EQ(a.detail.seed, b.detail.seed);
   EXPECT_EQ(a.tech.table, b.tech.table);
