@@ -2,9 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
-
-#include "models/level_units.h"
 
 namespace ngpc {
 
@@ -27,48 +24,83 @@ void batch_range(uint64_t queries, uint64_t batches, uint64_t i, uint64_t* first
   *count = hi - lo;
 }
 
-namespace {
+FrameBatches::FrameBatches(const FrameWork& fw, uint64_t batch_size) {
+  uint64_t g = 0;
+  for (const WorkItem& item : fw.items) {
+    const uint64_t nb = item.standalone_gpu ? 0 : batch_count(item.max_queries(), batch_size);
+    item_first.push_back(g);
+    item_batches.push_back(nb);
+    g += nb;
+  }
+}
 
-// Positions without a scene: uniform in the unit cube. Only used when a trace has no position
-// source; the run reports it.
-void uniform_positions(uint64_t seed, uint64_t first, uint32_t n, uint32_t dims, float* out) {
+void sample_positions(const PositionSource* source, uint32_t frame, uint32_t kernel,
+                      uint64_t first, uint32_t n, uint32_t dims, float* out) {
+  if (source) {
+    source->positions(frame, kernel, first, n, dims, out);
+    return;
+  }
+  // No scene: uniform in the unit cube (the run reports it).
+  const uint64_t seed = mix64(frame * 0x10001ull + kernel);
   for (uint64_t q = 0; q < n; ++q)
     for (uint32_t d = 0; d < dims; ++d)
       out[q * dims + d] = static_cast<float>((mix64(seed ^ ((first + q) * 8 + d)) >> 40) *
                                              (1.0 / 16777216.0));
 }
 
-struct Sampler {
-  const EncodeKernelWork& w;
+namespace {
+
+struct Runner {
   const PositionSource* positions;
   uint32_t frame;
-  uint64_t seed;
+  uint32_t dims;
   std::vector<float> buf;
+  std::vector<LevelCounters> discard;
 
-  void fill(uint64_t first, uint32_t n) {
-    const uint32_t dims = w.layout->params.dims;
+  void run(LevelUnits& units, uint32_t kernel, uint64_t first, uint64_t n,
+           std::vector<LevelCounters>& out) {
     buf.resize(static_cast<size_t>(n) * dims);
-    if (positions)
-      positions->positions(frame, w.kernel_index, first, n, dims, buf.data());
-    else
-      uniform_positions(seed, first, n, dims, buf.data());
+    sample_positions(positions, frame, kernel, first, static_cast<uint32_t>(n), dims, buf.data());
+    units.run(buf.data(), static_cast<uint32_t>(n), out);
   }
 };
 
+// The encode kernel of the same grid that global batch g belongs to, and that batch's queries.
+bool batch_of_grid(const FrameWork& fw, const FrameBatches& fb, uint64_t g, uint32_t encoding,
+                   uint32_t* kernel, uint64_t* first, uint64_t* count) {
+  const auto it = std::upper_bound(fb.item_first.begin(), fb.item_first.end(), g);
+  const size_t item = static_cast<size_t>(it - fb.item_first.begin()) - 1;
+  if (g - fb.item_first[item] >= fb.item_batches[item]) return false;
+  for (const EncodeKernelWork& e : fw.items[item].encodes)
+    if (e.encoding_id == encoding) {
+      batch_range(e.queries, fb.item_batches[item], g - fb.item_first[item], first, count);
+      *kernel = e.kernel_index;
+      return true;
+    }
+  return false;
+}
+
 }  // namespace
 
-EncodePlan plan_encode_kernel(const EncodeKernelWork& work, const Config& cfg, uint32_t frame,
+EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
+                              const FrameBatches& fb, const Config& cfg,
                               const PositionSource* positions, SamplerState& state) {
+  const EncodeKernelWork& work = fw.items[item].encodes[k];
   EncodePlan plan;
   plan.work = &work;
   const EncodeTiming timing = encode_timing(cfg.nfp.encoding);
-  if (state.frame != frame) {
-    state.frame = frame;
-    state.nfp_seed = mix64(cfg.detail.seed ^ mix64(frame));
+  const uint64_t nfps = cfg.cluster.scaling_factor;
+  if (state.frame != fw.frame) {
+    state.frame = fw.frame;
+    state.nfp = mix64(cfg.detail.seed ^ mix64(fw.frame)) % nfps;
     for (auto& u : state.units)
       if (u) u->reset();
+    std::fill(state.last_batch.begin(), state.last_batch.end(), UINT64_MAX);
   }
-  if (state.units.size() <= work.encoding_id) state.units.resize(work.encoding_id + 1);
+  if (state.units.size() <= work.encoding_id) {
+    state.units.resize(work.encoding_id + 1);
+    state.last_batch.resize(work.encoding_id + 1, UINT64_MAX);
+  }
   if (!state.units[work.encoding_id])
     state.units[work.encoding_id] = std::make_unique<LevelUnits>(
         *work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram), timing.units,
@@ -80,57 +112,65 @@ EncodePlan plan_encode_kernel(const EncodeKernelWork& work, const Config& cfg, u
   plan.dram_fraction = non_resident > 0 ? 1 - std::min(1.0, l2_share / non_resident) : 0;
   plan.miss_latency_cycles =
       (cfg.memory.l2.latency_s + plan.dram_fraction * cfg.memory.dram.latency_s) * cfg.clock_hz;
+  const uint64_t nb = fb.item_batches[item];
   plan.full_detail = cfg.detail.mode == "full";
-  if (plan.full_detail || work.queries == 0) return plan;
+  if (plan.full_detail || work.queries == 0 || nb == 0) return plan;
 
   const DetailConfig& d = cfg.detail;
-  const uint64_t seed = mix64(d.seed ^ mix64((uint64_t{frame} << 32) | work.kernel_index));
-  Sampler s{work, positions, frame, seed, {}};
-  std::vector<LevelCounters> batch, total(work.layout->levels.size()), discard;
+  const uint64_t seed = mix64(d.seed ^ mix64((uint64_t{fw.frame} << 32) | work.kernel_index));
+  const uint64_t g0 = fb.item_first[item];
+  Runner r{positions, fw.frame, work.layout->params.dims, {}, {}};
+  std::vector<LevelCounters> batch, total(work.layout->levels.size());
   std::vector<double> cycles_per_query;
-
-  // The batches one NFP, seeded per frame, receives (the dispatcher deals them out in turn).
-  const uint64_t nb = batch_count(work.queries, cfg.cluster.batch_size);
-  const uint64_t nfps = std::min<uint64_t>(cfg.cluster.scaling_factor, nb);
-  const uint64_t nfp = state.nfp_seed % nfps;
-  const uint64_t mine = (nb - nfp + nfps - 1) / nfps;
-  const uint64_t picks = std::min<uint64_t>(d.sample_batches, mine);
-  uint64_t prev = UINT64_MAX;  // last batch simulated on the units
-  for (uint64_t c = 0; c < picks; ++c) {
-    const uint64_t j = picks == mine ? c : (c * mine) / picks + mix64(seed + c) % (mine / picks);
-    const uint64_t b = nfp + nfps * j;
+  auto measure = [&](LevelUnits& u, uint64_t i) {
     uint64_t first, count;
-    if (j > 0 && prev != b - nfps) {
-      // Warm the SRAMs with the tail of the NFP's previous batch, as a full run would have it.
-      batch_range(work.queries, nb, b - nfps, &first, &count);
-      const uint64_t warm = std::min<uint64_t>(d.warmup_queries, count);
-      if (warm) {
-        s.fill(first + count - warm, static_cast<uint32_t>(warm));
-        units.run(s.buf.data(), static_cast<uint32_t>(warm), discard);
-      }
-    }
-    batch_range(work.queries, nb, b, &first, &count);
-    s.fill(first, static_cast<uint32_t>(count));
+    batch_range(work.queries, nb, i, &first, &count);
+    if (count == 0) return;
     batch.assign(total.size(), LevelCounters{});
-    units.run(s.buf.data(), static_cast<uint32_t>(count), batch);
+    r.run(u, work.kernel_index, first, count, batch);
     for (size_t l = 0; l < total.size(); ++l) total[l] += batch[l];
     cycles_per_query.push_back(encode_cycles(batch, 1.0, timing, plan.miss_latency_cycles) / count);
-    prev = b;
+  };
+  // The shadowed NFP's batches of this kernel: i = (x - g0) mod N, then every N-th.
+  const uint64_t i0 = (state.nfp + nfps - g0 % nfps) % nfps;
+  const uint64_t mine = i0 < nb ? (nb - i0 + nfps - 1) / nfps : 0;
+  const uint64_t pool = mine ? mine : nb;
+  const uint64_t picks = std::min<uint64_t>(d.sample_batches, pool);
+  for (uint64_t c = 0; c < picks; ++c) {
+    // Stratified: one seeded batch in each of `picks` equal strata of the pool.
+    const uint64_t lo = c * pool / picks, hi = (c + 1) * pool / picks;
+    const uint64_t j = lo + mix64(seed + c) % (hi - lo);
+    if (mine == 0) {
+      LevelUnits copy(units);  // another NFP's batch: its SRAMs are like x's, not x's own
+      measure(copy, j);
+      continue;
+    }
+    const uint64_t i = i0 + j * nfps, g = g0 + i;
+    uint32_t pk;
+    uint64_t first, count;
+    if (g >= nfps && state.last_batch[work.encoding_id] != g - nfps &&
+        batch_of_grid(fw, fb, g - nfps, work.encoding_id, &pk, &first, &count)) {
+      // x skipped its previous batch: replay its tail so the SRAMs hold what they would.
+      const uint64_t warm = std::min<uint64_t>(d.warmup_queries, count);
+      if (warm) r.run(units, pk, first + count - warm, warm, r.discard);
+    }
+    measure(units, i);
+    state.last_batch[work.encoding_id] = g;
   }
-  const bool exact = picks == mine && nfps == 1;
   plan.sample = total;
   plan.sampled_queries = total.empty() ? 0 : total[0].queries;
-  // 95 % confidence half-width of the mean, relative to the mean (normal approximation).
-  auto rel_err = [](const std::vector<double>& x) {
-    if (x.size() < 2) return 0.0;
+  // 95 % confidence half-width of the mean over all the kernel's batches, relative to the mean
+  // (normal approximation with the finite-population correction).
+  if (cycles_per_query.size() >= 2) {
+    const auto& x = cycles_per_query;
     double m = 0, v = 0;
     for (double a : x) m += a;
     m /= x.size();
     for (double a : x) v += (a - m) * (a - m);
     v /= (x.size() - 1);
-    return m > 0 ? 1.96 * std::sqrt(v / x.size()) / m : 0.0;
-  };
-  plan.rel_err_cycles = exact ? 0 : rel_err(cycles_per_query);
+    const double fpc = 1.0 - static_cast<double>(cycles_per_query.size()) / nb;
+    plan.rel_err_cycles = m > 0 ? 1.96 * std::sqrt(v / x.size() * fpc) / m : 0.0;
+  }
   return plan;
 }
 

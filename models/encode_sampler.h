@@ -1,6 +1,14 @@
 // Prepares an encode kernel for the timing simulation: measures its level-unit rates at address
-// level on a seeded sample of the queries one NFP would see (sampled mode), or marks it for full
-// per-batch simulation, and derives its L2/DRAM split and miss latency.
+// level on a seeded sample of its batches (sampled mode), or marks it for full per-batch
+// simulation, and derives its L2/DRAM split and miss latency.
+//
+// Sampling follows the dispatcher: batches are numbered through the frame and dealt to the NFPs
+// in turn, so NFP x runs global batches x, x + N, x + 2N, ... The sampler shadows one NFP x
+// (seeded per frame) whose SRAM state persists through the frame, as a real NFP's does: it
+// simulates a seeded subset of x's own batches, each after the tail of x's previous batch when
+// that one was skipped. A kernel too small to reach x is evaluated on copies of x's state (any
+// NFP's SRAMs hold "its previous batches", as x's do). The spread of cycles per query over the
+// sampled batches gives the reported sampling error.
 #pragma once
 
 #include <cstdint>
@@ -19,16 +27,28 @@ namespace ngpc {
 uint64_t batch_count(uint64_t queries, uint64_t batch_size);
 void batch_range(uint64_t queries, uint64_t batches, uint64_t i, uint64_t* first, uint64_t* count);
 
-// The SRAM state of the one NFP the sampler follows through a frame: its caches carry from one
-// encode kernel to the next, as a real NFP's do.
-struct SamplerState {
-  uint32_t frame = UINT32_MAX;
-  uint64_t nfp_seed = 0;
-  std::vector<std::unique_ptr<LevelUnits>> units;  // by encoding id
+// Global batch numbering of a frame: item j's batches are item_first[j] .. + item_batches[j] - 1.
+struct FrameBatches {
+  std::vector<uint64_t> item_first, item_batches;
+  FrameBatches(const FrameWork& fw, uint64_t batch_size);
 };
 
-EncodePlan plan_encode_kernel(const EncodeKernelWork& work, const Config& cfg, uint32_t frame,
+// The shadowed NFP's level units, one set per encoding, reset at each frame.
+struct SamplerState {
+  uint32_t frame = UINT32_MAX;
+  uint64_t nfp = 0;
+  std::vector<std::unique_ptr<LevelUnits>> units;  // by encoding id
+  std::vector<uint64_t> last_batch;                // last global batch simulated, by encoding
+};
+
+EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
+                              const FrameBatches& batches, const Config& cfg,
                               const PositionSource* positions, SamplerState& state);
+
+// Positions of queries [first, first + n) of a kernel: from the trace's scene, or uniform in the
+// unit cube when the trace has none.
+void sample_positions(const PositionSource* source, uint32_t frame, uint32_t kernel,
+                      uint64_t first, uint32_t n, uint32_t dims, float* out);
 
 // Deterministic stateless mixing (splitmix64), used for seeded choices.
 uint64_t mix64(uint64_t x);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/encode_sampler.h"
+
 namespace ngpc {
 
 using sc_core::sc_time;
@@ -99,11 +101,11 @@ void EncodingEngine::run() {
       double cycles, miss_bytes;
       const size_t levels = w.layout->levels.size();
       counters_.assign(levels, LevelCounters{});
-      if (ep.full_detail && plan.positions) {
+      if (ep.full_detail) {
         const uint32_t dims = w.layout->params.dims;
         pos_.resize(static_cast<size_t>(n) * dims);
-        plan.positions->positions(plan.frame, w.kernel_index, b->encode_first[k],
-                                  static_cast<uint32_t>(n), dims, pos_.data());
+        sample_positions(plan.positions, plan.frame, w.kernel_index, b->encode_first[k],
+                         static_cast<uint32_t>(n), dims, pos_.data());
         units.run(pos_.data(), static_cast<uint32_t>(n), counters_);
         cycles = encode_cycles(counters_, 1.0, timing_, ep.miss_latency_cycles);
       } else {

@@ -45,7 +45,7 @@ struct GpuProfile {
   double stream_dram_efficiency = 0.8;    // [est] coalesced streaming reads/writes
   double encode_dram_efficiency = 0.19226;  // calibrated
   double mlp_tensor_efficiency = 0.032241;  // calibrated
-  double rest_dram_efficiency = 0.078031;  // calibrated
+  double rest_dram_efficiency = 0.078026;  // calibrated
 
   // Rest kernels by instant-ngp name; "default" covers names not listed.
   std::map<std::string, RestKernelBytes> rest_kernels;

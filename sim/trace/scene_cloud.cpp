@@ -112,14 +112,14 @@ nlohmann::json cloud_default_params(uint32_t width, uint32_t height, uint64_t se
   auto u = [&](uint64_t what) { return unit(hash_of(seed, 0xc10d, what)); };
   nlohmann::json p;
   p["seed"] = seed;
-  p["camera"] = default_camera_params(seed, 1.0, 40, 10);
+  p["camera"] = default_camera_params(seed, 0.9, 40, 10);
   p["ellipsoid"] = {{"center", vec3_json({0.5, 0.5, 0.5})},
                     {"radii", vec3_json({round3(0.34 + 0.08 * u(0)), round3(0.24 + 0.06 * u(1)),
                                          round3(0.30 + 0.08 * u(2))})}};
   p["noise"] = {{"amplitude", 0.5}, {"frequency", 6.0}};
   p["mean_free_path"] = 0.02;
   p["ray_decay_shape"] = 2.0;
-  p["sample_spacing"] = camera_from_params(p, width, height, 0).pixel_footprint(1.0);
+  p["sample_spacing"] = camera_from_params(p, width, height, 0).pixel_footprint(0.9);
   return p;
 }
 

@@ -194,7 +194,9 @@ TEST(Generator, NerfKernelSequence) {
     // 1 to 8 steps per ray (tcnn pads to 256; the fit moves launches by a fraction of a percent).
     EXPECT_GE(double(samples), 0.99 * rays) << i;
     EXPECT_LE(double(samples), 8.01 * rays + kBatchGranularity) << i;
-    if (prev_rays) EXPECT_LE(rays, prev_rays) << "alive rays only decay";
+    if (prev_rays) {
+      EXPECT_LE(rays, prev_rays) << "alive rays only decay";
+    }
     prev_rays = rays;
   }
   // Every kernel waits for the one before it (one stream).
@@ -249,7 +251,9 @@ TEST(Generator, StepsGroupContiguousKernelsWithOneEncode) {
         EXPECT_EQ(closed.count(k.step), 0u) << app << ": step " << k.step << " not contiguous";
         current = k.step;
       }
-      if (k.step < 0) EXPECT_EQ(k.kind, "gpu") << app;
+      if (k.step < 0) {
+        EXPECT_EQ(k.kind, "gpu") << app;
+      }
       if (k.kind == "encode") ++encodes[k.step];
     }
     for (const auto& [step, n] : encodes) EXPECT_EQ(n, 1) << app << " step " << step;

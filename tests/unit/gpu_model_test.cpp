@@ -65,8 +65,11 @@ TEST(GpuProfile, FileEqualsBuiltIn) {
 // Every rest kernel the generator emits has its own entry (none falls back to "default").
 TEST(GpuProfile, EveryGeneratedRestKernelIsListed) {
   for (const char* app : {"nerf", "nsdf", "nvr", "gia"}) {
-    for (const auto& k : gen(app, 320, 180).frames[0].kernels) {
-      if (k.kind == "gpu") EXPECT_TRUE(default_gpu_profile().rest_kernels.count(k.name)) << k.name;
+    const trace::Trace t = gen(app, 320, 180);
+    for (const auto& k : t.frames[0].kernels) {
+      if (k.kind == "gpu") {
+        EXPECT_TRUE(default_gpu_profile().rest_kernels.count(k.name)) << k.name;
+      }
     }
   }
 }
