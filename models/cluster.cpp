@@ -161,11 +161,12 @@ void Cluster::dispatch() {
     plan_.encode.assign(fw.items.size(), {});
     double h2 = 0, q = 0;
     const FrameBatches fb(fw, cfg_.cluster.batch_size);
+    const bool full = cfg_.detail.mode == "full" || !sampling_saves_work(fw, fb, cfg_);
     for (size_t i = 0; i < fw.items.size(); ++i)
       for (uint32_t k = 0; k < fw.items[i].encodes.size(); ++k) {
         const EncodeKernelWork& e = fw.items[i].encodes[k];
         plan_.encode[i].push_back(plan_encode_kernel(fw, static_cast<uint32_t>(i), k, fb, cfg_,
-                                                     positions_, sampler_));
+                                                     positions_, sampler_, full));
         const double rel = plan_.encode[i].back().rel_err_cycles;
         fs.sampling_kernel_max_rel_err = std::max(fs.sampling_kernel_max_rel_err, rel);
         h2 += (rel * e.queries) * (rel * e.queries);

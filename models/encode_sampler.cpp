@@ -82,9 +82,20 @@ bool batch_of_grid(const FrameWork& fw, const FrameBatches& fb, uint64_t g, uint
 
 }  // namespace
 
+bool sampling_saves_work(const FrameWork& fw, const FrameBatches& fb, const Config& cfg) {
+  double sampled = 0, full = 0;
+  const double per_batch = static_cast<double>(cfg.cluster.batch_size) + cfg.detail.warmup_queries;
+  for (size_t i = 0; i < fw.items.size(); ++i)
+    for (const EncodeKernelWork& e : fw.items[i].encodes) {
+      full += static_cast<double>(e.queries);
+      sampled += std::min<double>(cfg.detail.sample_batches, fb.item_batches[i]) * per_batch;
+    }
+  return sampled < full;
+}
+
 EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
                               const FrameBatches& fb, const Config& cfg,
-                              const PositionSource* positions, SamplerState& state) {
+                              const PositionSource* positions, SamplerState& state, bool full) {
   const EncodeKernelWork& work = fw.items[item].encodes[k];
   EncodePlan plan;
   plan.work = &work;
@@ -113,7 +124,7 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
   plan.miss_latency_cycles =
       (cfg.memory.l2.latency_s + plan.dram_fraction * cfg.memory.dram.latency_s) * cfg.clock_hz;
   const uint64_t nb = fb.item_batches[item];
-  plan.full_detail = cfg.detail.mode == "full";
+  plan.full_detail = full;
   if (plan.full_detail || work.queries == 0 || nb == 0) return plan;
 
   const DetailConfig& d = cfg.detail;

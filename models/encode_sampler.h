@@ -41,9 +41,15 @@ struct SamplerState {
   std::vector<uint64_t> last_batch;                // last global batch simulated, by encoding
 };
 
+// `full`: simulate this kernel's every batch on its NFP (detail mode "full", or a frame too small
+// for sampling to save anything, see sampling_saves_work).
 EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
                               const FrameBatches& batches, const Config& cfg,
-                              const PositionSource* positions, SamplerState& state);
+                              const PositionSource* positions, SamplerState& state, bool full);
+
+// Sampling a frame costs sample_batches batches plus warm-up per encode kernel; when simulating
+// every query costs no more, sampled mode simulates the frame in full (exact and no slower).
+bool sampling_saves_work(const FrameWork& fw, const FrameBatches& batches, const Config& cfg);
 
 // Positions of queries [first, first + n) of a kernel: from the trace's scene, or uniform in the
 // unit cube when the trace has none.

@@ -68,6 +68,9 @@ struct DramConfig {
   double bandwidth_bytes_per_s = 936e9;  // GDDR6X on the RTX 3090 [spec §1]
   double latency_s = 400e-9;             // [est]
   uint32_t access_bytes = 32;            // minimum transfer (sector) [est]
+  // Bandwidth division under contention: "per_source" (NGPC and GPU are two clients, NFPs share
+  // the NGPC's part) | "per_flow" (every transfer equal) [est].
+  std::string arbitration = "per_source";
 };
 
 struct MemoryConfig {

@@ -74,10 +74,18 @@ void MemorySystem::advance() {
   stats_.dram_busy_s += dt * dram_rate / cfg_.dram.bandwidth_bytes_per_s;
 }
 
-// Max-min fair rates by progressive filling over two resources and the per-flow caps.
+// Weighted max-min fair rates by progressive filling over two resources and the per-flow caps.
+// Per-source arbitration weighs each flow by 1 / (flows of its source), so the NGPC and the GPU
+// are two equal clients however many batches each has in flight.
 void MemorySystem::reallocate() {
   const size_t n = flows_.size();
   frozen_.assign(n, 0);
+  weight_.assign(n, 1.0);
+  if (cfg_.dram.arbitration == "per_source") {
+    size_t count[2] = {0, 0};
+    for (const Flow& f : flows_) ++count[static_cast<int>(f.src)];
+    for (size_t i = 0; i < n; ++i) weight_[i] = 1.0 / count[static_cast<int>(flows_[i].src)];
+  }
   for (Flow& f : flows_) f.rate = 0;
   const double cap_link = cfg_.l2.link_bandwidth_bytes_per_s;
   const double cap_dram = cfg_.dram.bandwidth_bytes_per_s;
@@ -88,19 +96,20 @@ void MemorySystem::reallocate() {
       used_link += flows_[i].rate * flows_[i].a_link;
       used_dram += flows_[i].rate * flows_[i].a_dram;
       if (!frozen_[i]) {
-        w_link += flows_[i].a_link;
-        w_dram += flows_[i].a_dram;
+        w_link += flows_[i].a_link * weight_[i];
+        w_dram += flows_[i].a_dram * weight_[i];
       }
     }
     double delta = std::numeric_limits<double>::infinity();
     if (w_link > 0) delta = std::min(delta, (cap_link - used_link) / w_link);
     if (w_dram > 0) delta = std::min(delta, (cap_dram - used_dram) / w_dram);
     for (size_t i = 0; i < n; ++i)
-      if (!frozen_[i] && flows_[i].cap > 0) delta = std::min(delta, flows_[i].cap - flows_[i].rate);
+      if (!frozen_[i] && flows_[i].cap > 0)
+        delta = std::min(delta, (flows_[i].cap - flows_[i].rate) / weight_[i]);
     if (!std::isfinite(delta)) break;  // cannot happen: every flow uses a resource
     delta = std::max(delta, 0.0);
     for (size_t i = 0; i < n; ++i)
-      if (!frozen_[i]) flows_[i].rate += delta;
+      if (!frozen_[i]) flows_[i].rate += delta * weight_[i];
     used_link += delta * w_link;
     used_dram += delta * w_dram;
     const bool link_full = w_link > 0 && used_link >= cap_link * (1 - 1e-12);

@@ -1,6 +1,7 @@
 // The memory the NGPC shares with the GPU: the NGPC's link to the GPU's L2 and the GDDR6X DRAM
 // behind it. Transfers are fluid flows; at every arrival or completion the bandwidth of each
-// resource is re-divided max-min fairly among the flows using it (progressive filling), and one
+// resource is re-divided max-min fairly among the flows using it (progressive filling, weighted
+// per source or per flow as configured), and one
 // event is re-armed at the next completion. Contention between NFPs, and between the NGPC and the
 // GPU's own traffic, emerges from that sharing rather than from a formula.
 #pragma once
@@ -71,6 +72,7 @@ class MemorySystem : public sc_core::sc_module {
   MemoryConfig cfg_;
   std::vector<Flow> flows_;
   std::vector<uint8_t> frozen_;  // scratch for reallocate()
+  std::vector<double> weight_;
   sc_core::sc_event wake_;
   sc_core::sc_time last_;
   MemoryStats stats_;

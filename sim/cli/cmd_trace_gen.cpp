@@ -1,11 +1,9 @@
-#include "sim/cli/commands.h"
-
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 #include <string>
 
-#include <boost/program_options.hpp>
-
+#include "sim/cli/commands.h"
 #include "sim/error.h"
 #include "sim/gpu_baseline/gpu_model.h"
 #include "sim/gpu_baseline/gpu_profile.h"
@@ -21,14 +19,15 @@ const char* kAbout =
     "                          [--queries-per-pixel Q] [--frames N] [--seed S]\n"
     "                          [--gpu-profile FILE]\n"
     "\n"
-    "Generates a synthetic kernel trace: instant-ngp's multi-kernel renderer for the app, alive-ray\n"
+    "Generates a synthetic kernel trace: instant-ngp's multi-kernel renderer for the app, "
+    "alive-ray\n"
     "counts sized so each frame holds round(pixels * Q) encode queries (rounded up to a multiple\n"
     "of 256), sample positions from a procedural scene, and gpu_time_ns from the GPU cost model\n"
     "(docs/workloads.md, docs/gpu-baseline.md).\n";
 
-uint64_t parse_uint(const std::string& option, const std::string& text, uint64_t lo,
-                    uint64_t hi) {
-  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) {
+uint64_t parse_uint(const std::string& option, const std::string& text, uint64_t lo, uint64_t hi) {
+  if (text.empty() || text.size() > 20 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     throw InputError(option + ": expected a whole number, got \"" + text + "\"");
   }
   uint64_t v = 0;
@@ -63,11 +62,11 @@ double parse_positive(const std::string& option, const std::string& text) {
 int cmd_trace_gen(const Args& args) {
   namespace po = boost::program_options;
   po::options_description options("options");
-  options.add_options()("help,h", "print this help")(
-      "app", po::value<std::string>(), "nerf, nsdf, nvr or gia (required)")(
-      "resolution", po::value<std::string>()->default_value("1080p"),
-      "1080p, 4k, 8k or WxH")("encoding", po::value<std::string>()->default_value("hashgrid"),
-                               "hashgrid; nerf also densegrid or lowres-densegrid")(
+  options.add_options()("help,h", "print this help")("app", po::value<std::string>(),
+                                                     "nerf, nsdf, nvr or gia (required)")(
+      "resolution", po::value<std::string>()->default_value("1080p"), "1080p, 4k, 8k or WxH")(
+      "encoding", po::value<std::string>()->default_value("hashgrid"),
+      "hashgrid; nerf also densegrid or lowres-densegrid")(
       "queries-per-pixel", po::value<std::string>(),
       "encode queries per pixel per frame (default: nerf 8, nsdf 16, nvr 12, gia 1)")(
       "frames", po::value<std::string>()->default_value("1"), "frames (camera orbits), 1..100000")(
@@ -91,11 +90,11 @@ int cmd_trace_gen(const Args& args) {
   o.encoding = vm["encoding"].as<std::string>();
   trace::parse_resolution(vm["resolution"].as<std::string>(), &o.width, &o.height);
   if (vm.count("queries-per-pixel")) {
-    o.queries_per_pixel = parse_positive("--queries-per-pixel",
-                                         vm["queries-per-pixel"].as<std::string>());
+    o.queries_per_pixel =
+        parse_positive("--queries-per-pixel", vm["queries-per-pixel"].as<std::string>());
   }
-  o.frames = static_cast<uint32_t>(parse_uint("--frames", vm["frames"].as<std::string>(), 1,
-                                              100000));
+  o.frames =
+      static_cast<uint32_t>(parse_uint("--frames", vm["frames"].as<std::string>(), 1, 100000));
   o.seed = parse_uint("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX);
   gpu::GpuProfile profile = gpu::default_gpu_profile();
   std::string profile_arg;
@@ -104,8 +103,8 @@ int cmd_trace_gen(const Args& args) {
     profile = gpu::load_gpu_profile(profile_arg);
   }
   // The provenance records the options that define the trace (not the output path).
-  const double qpp = o.queries_per_pixel > 0 ? o.queries_per_pixel
-                                             : trace::nominal_queries_per_pixel(o.app);
+  const double qpp =
+      o.queries_per_pixel > 0 ? o.queries_per_pixel : trace::nominal_queries_per_pixel(o.app);
   char qtext[32];
   std::snprintf(qtext, sizeof qtext, "%.6g", qpp);
   o.command_line = "trace gen --app " + o.app + " --resolution " + std::to_string(o.width) + "x" +
@@ -121,12 +120,13 @@ int cmd_trace_gen(const Args& args) {
   const gpu::FrameTime ft = gpu::frame_time(t.frames.front());
   uint64_t queries = 0;
   for (const auto& k : t.frames.front().kernels) queries += k.kind == "encode" ? k.queries : 0;
-  std::printf("wrote %s: %s %ux%u %s, %zu frame(s), %zu kernels in frame 0, %llu encode queries "
-              "(%.3f per pixel), baseline GPU %.3f ms (%s)\n",
-              out.c_str(), o.app.c_str(), o.width, o.height, o.encoding.c_str(), t.frames.size(),
-              t.frames.front().kernels.size(), static_cast<unsigned long long>(queries),
-              double(queries) / (double(o.width) * o.height), ft.total_s() * 1e3,
-              t.header.gpu_time_source.c_str());
+  std::printf(
+      "wrote %s: %s %ux%u %s, %zu frame(s), %zu kernels in frame 0, %llu encode queries "
+      "(%.3f per pixel), baseline GPU %.3f ms (%s)\n",
+      out.c_str(), o.app.c_str(), o.width, o.height, o.encoding.c_str(), t.frames.size(),
+      t.frames.front().kernels.size(), static_cast<unsigned long long>(queries),
+      double(queries) / (double(o.width) * o.height), ft.total_s() * 1e3,
+      t.header.gpu_time_source.c_str());
   return 0;
 }
 

@@ -197,6 +197,7 @@ void read_memory(const Reader& r, MemoryConfig& m) {
   m.dram.bandwidth_bytes_per_s = r.quantity("memory.dram.bandwidth", UnitFamily::kBandwidth, true);
   m.dram.latency_s = r.quantity("memory.dram.latency", UnitFamily::kTime, false);
   m.dram.access_bytes = r.power_of_two_bytes("memory.dram.access_bytes");
+  m.dram.arbitration = r.choice("memory.dram.arbitration", {"per_source", "per_flow"});
 }
 
 void read_gpu(const Reader& r, GpuConfig& g) {

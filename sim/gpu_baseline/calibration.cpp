@@ -22,7 +22,9 @@ trace::Trace nominal_trace(const std::string& app, const std::string& res,
   return trace::generate_trace(o, p);
 }
 
-double share(const FrameTime& t) { return (t.encode_s + t.mlp_s) / t.total_s(); }
+double share(const FrameTime& t) {
+  return (t.encode_s + t.mlp_s) / t.total_s();
+}
 
 // Frame time of an app's nominal hashgrid trace.
 double app_frame_s(const std::string& app, const std::string& res, const GpuProfile& p,
@@ -32,8 +34,7 @@ double app_frame_s(const std::string& app, const std::string& res, const GpuProf
 
 }  // namespace
 
-std::map<std::string, double> gaps_4k(const GpuProfile& p, bool scale_from_1080p,
-                                      double nerf_qpp) {
+std::map<std::string, double> gaps_4k(const GpuProfile& p, bool scale_from_1080p, double nerf_qpp) {
   std::map<std::string, double> gaps;
   for (const char* app : {"nerf", "nsdf", "nvr", "gia"}) {
     const double qpp = std::string(app) == "nerf" ? nerf_qpp : 0;
@@ -137,10 +138,10 @@ std::vector<FactCheck> check_facts(const GpuProfile& p, const BaselineFacts& fac
     lo = std::min(lo, g.second);
     hi = std::max(hi, g.second);
   }
-  add("gap_4k_max", "largest 4K@60 shortfall across apps [x], 1080p x 4", "validation", facts.gap_max, hi,
-      false);
-  add("gap_4k_min", "smallest 4K@60 shortfall across apps [x], 1080p x 4", "validation", facts.gap_min, lo,
-      false);
+  add("gap_4k_max", "largest 4K@60 shortfall across apps [x], 1080p x 4", "validation",
+      facts.gap_max, hi, false);
+  add("gap_4k_min", "smallest 4K@60 shortfall across apps [x], 1080p x 4", "validation",
+      facts.gap_min, lo, false);
   const FrameTime g = frame_time(nominal_trace("gia", "1080p", "hashgrid", p).frames.front());
   add("gia_1080p_frame_ms", "GIA frame [ms] (fact's resolution unknown; model at 1080p)",
       "validation", facts.gia_frame_s * 1e3, g.total_s() * 1e3, false);

@@ -10,7 +10,9 @@
 namespace ngpc::gpu {
 namespace {
 
-uint32_t pad16(uint32_t x) { return (x + 15) / 16 * 16; }
+uint32_t pad16(uint32_t x) {
+  return (x + 15) / 16 * 16;
+}
 
 // Expected sectors fetched for the two x-neighbour corners of one cell edge. Both dense and
 // hashed indices keep x-neighbours adjacent (tcnn's hash multiplies x by 1), so the pair is
@@ -155,7 +157,8 @@ void apply_gpu_model(trace::Trace& t, const GpuProfile& p) {
     for (auto& k : f.kernels) {
       if (k.kind == "encode") {
         const auto it = layouts.find(k.model);
-        if (it == layouts.end()) throw InputError("kernel '" + k.name + "': unknown encoding " + k.model);
+        if (it == layouts.end())
+          throw InputError("kernel '" + k.name + "': unknown encoding " + k.model);
         k.gpu_time_ns = encode_cost(p, it->second, k.queries, spacing).time_s * 1e9;
       } else if (k.kind == "mlp") {
         const trace::MlpModel* m = t.find_mlp(k.model);

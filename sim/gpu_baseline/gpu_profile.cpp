@@ -2,11 +2,10 @@
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sim/config/units.h"
 #include "sim/error.h"
@@ -41,8 +40,8 @@ const std::vector<ParamSpec>& param_specs() {
       {"int_ops_per_clock_per_sm", Kind::kNumber, UnitFamily::kBytes, &G::int_ops_per_clock_per_sm,
        nullptr, false},
       {"dram_sector", Kind::kQuantity, UnitFamily::kBytes, &G::dram_sector_bytes, nullptr, false},
-      {"kernel_launch_overhead", Kind::kQuantity, UnitFamily::kTime, &G::launch_overhead_s,
-       nullptr, false},
+      {"kernel_launch_overhead", Kind::kQuantity, UnitFamily::kTime, &G::launch_overhead_s, nullptr,
+       false},
       {"l2_grid_share", Kind::kNumber, UnitFamily::kBytes, &G::l2_grid_share, nullptr, true},
       {"encode_ops_per_level", Kind::kNumber, UnitFamily::kBytes, &G::ops_per_level, nullptr,
        false},
@@ -55,16 +54,16 @@ const std::vector<ParamSpec>& param_specs() {
       {"encode_ops_per_hash", Kind::kNumber, UnitFamily::kBytes, &G::ops_per_hash, nullptr, false},
       {"encode_ops_per_modulo", Kind::kNumber, UnitFamily::kBytes, &G::ops_per_modulo, nullptr,
        false},
-      {"int_issue_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::int_issue_efficiency,
-       nullptr, true},
+      {"int_issue_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::int_issue_efficiency, nullptr,
+       true},
       {"stream_dram_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::stream_dram_efficiency,
        nullptr, true},
       {"encode_dram_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::encode_dram_efficiency,
        nullptr, true},
       {"mlp_tensor_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::mlp_tensor_efficiency,
        nullptr, true},
-      {"rest_dram_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::rest_dram_efficiency,
-       nullptr, true},
+      {"rest_dram_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::rest_dram_efficiency, nullptr,
+       true},
   };
   return specs;
 }
@@ -195,8 +194,8 @@ GpuProfile load_gpu_profile(const std::string& path) {
     throw InputError(path + ": bad JSON: " + e.what());
   }
   if (!doc.is_object()) fail(path, "", "expected a JSON object (a GPU profile)");
-  only_keys(path, "", doc, {"format", "version", "name", "description", "parameters",
-                            "rest_kernels"});
+  only_keys(path, "", doc,
+            {"format", "version", "name", "description", "parameters", "rest_kernels"});
   if (doc.value("format", json()) != "ngpc-gpu-profile") {
     fail(path, "/format", "expected \"ngpc-gpu-profile\"");
   }
@@ -231,11 +230,11 @@ GpuProfile load_gpu_profile(const std::string& path) {
       fail(path, kpath + "/source", "missing; every GPU profile value needs its source");
     }
     RestKernelBytes b;
-    b.bytes_per_element = finite_nonnegative(path, kpath + "/bytes_per_element",
-                                              k["bytes_per_element"]);
+    b.bytes_per_element =
+        finite_nonnegative(path, kpath + "/bytes_per_element", k["bytes_per_element"]);
     if (k.contains("bytes_per_sample")) {
-      b.bytes_per_sample = finite_nonnegative(path, kpath + "/bytes_per_sample",
-                                               k["bytes_per_sample"]);
+      b.bytes_per_sample =
+          finite_nonnegative(path, kpath + "/bytes_per_sample", k["bytes_per_sample"]);
     }
     p.rest_kernels[it.key()] = b;
   }

@@ -50,10 +50,10 @@ std::string find_bundled_trace(const std::string& app, const std::string& resolu
   if (std::filesystem::is_regular_file(path, ec)) return path.string();
   std::string available;
   for (const auto& n : list_bundled_traces()) available += (available.empty() ? "" : ", ") + n;
-  throw InputError("no bundled trace " + name + " in " + bundled_trace_dir() +
-                   (available.empty() ? " (the directory holds no traces"
-                                      : " (available: " + available) +
-                   "; set NGPC_TRACE_DIR or generate one with `ngpc-sim trace gen`)");
+  throw InputError(
+      "no bundled trace " + name + " in " + bundled_trace_dir() +
+      (available.empty() ? " (the directory holds no traces" : " (available: " + available) +
+      "; set NGPC_TRACE_DIR or generate one with `ngpc-sim trace gen`)");
 }
 
 }  // namespace ngpc::trace

@@ -54,18 +54,20 @@ std::string qpp_text(double v) {
 }  // namespace
 
 double solve_decay(const std::function<uint64_t(double)>& launched, uint64_t target,
-                   const std::string& app, uint64_t pixels) {
+                   const std::string& app, uint64_t pixels, uint64_t fixed) {
   double lo = std::log(1e-3), hi = std::log(1e7);
   const uint64_t at_lo = launched(std::exp(lo)), at_hi = launched(std::exp(hi));
-  const std::string range = " (this view allows " + qpp_text(double(at_lo) / pixels) + " to " +
-                            qpp_text(double(at_hi) / pixels) + " queries per pixel)";
+  // Messages count the fixed launches too, so they speak in the user's queries per pixel.
+  const std::string range = " (this view allows " + qpp_text(double(at_lo + fixed) / pixels) +
+                            " to " + qpp_text(double(at_hi + fixed) / pixels) +
+                            " queries per pixel)";
   if (at_lo > target) {
-    throw InputError(app + ": --queries-per-pixel " + qpp_text(double(target) / pixels) +
+    throw InputError(app + ": --queries-per-pixel " + qpp_text(double(target + fixed) / pixels) +
                      " is below what the ray loop launches when every alive ray takes one step" +
                      range);
   }
   if (at_hi < target) {
-    throw InputError(app + ": --queries-per-pixel " + qpp_text(double(target) / pixels) +
+    throw InputError(app + ": --queries-per-pixel " + qpp_text(double(target + fixed) / pixels) +
                      " is above what the ray loop can launch" + range);
   }
   for (int it = 0; it < 100; ++it) {

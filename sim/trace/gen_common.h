@@ -14,7 +14,9 @@
 
 namespace ngpc::trace::gen {
 
-inline uint64_t next_multiple(uint64_t x, uint64_t m) { return (x + m - 1) / m * m; }
+inline uint64_t next_multiple(uint64_t x, uint64_t m) {
+  return (x + m - 1) / m * m;
+}
 
 // Appends kernels in launch order; each waits for the previous one (one CUDA stream).
 class FrameBuilder {
@@ -35,12 +37,13 @@ class FrameBuilder {
 // What every app's frame generator gets.
 struct FrameInput {
   const GenOptions* options = nullptr;
-  uint32_t index = 0;       // frame number
+  uint32_t index = 0;  // frame number
   uint64_t pixels = 0;
-  uint64_t target = 0;      // encode queries of the frame (frame_query_target)
-  SceneRays rays;           // from the scene, for this frame's camera
-  double decay_shape = 2;   // positions.params.ray_decay_shape
-  std::string encoding;     // model names
+  uint64_t target = 0;     // encode queries of the frame (frame_query_target)
+  SceneRays rays;          // from the scene, for this frame's camera
+  double decay_shape = 2;  // positions.params.ray_decay_shape
+  uint64_t max_steps = 0;  // NSDF: sphere-tracing steps a ray can take (max_trace_steps)
+  std::string encoding;    // model names
   std::vector<std::string> mlps;
 };
 
@@ -60,8 +63,9 @@ inline uint64_t alive_after(uint64_t n0, double steps, double tau, double shape)
 // Finds tau in [1e-3, 1e7] (bisection on a log scale) where launched(tau), the elements tcnn
 // would launch, first reaches `target`. Throws InputError (with `app` and the achievable qpp range
 // for `pixels`) when even the extremes miss it.
+// `fixed`: launches outside the loops (NSDF normals), added to the numbers in messages.
 double solve_decay(const std::function<uint64_t(double)>& launched, uint64_t target,
-                   const std::string& app, uint64_t pixels);
+                   const std::string& app, uint64_t pixels, uint64_t fixed = 0);
 
 // Scales `wanted` (elements per loop launch) by a common factor so that the launches, each a
 // positive multiple of kBatchGranularity, sum to exactly `target` (largest-remainder rounding).

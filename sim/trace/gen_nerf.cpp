@@ -14,6 +14,8 @@ namespace {
 constexpr uint64_t kTargetQueries = 2u * 1024 * 1024;
 constexpr uint64_t kMinSteps = 1, kMaxSteps = 8;
 constexpr uint64_t kMarchIter = 10000;
+// A ray leaves the unit AABB within NERF_STEPS = 1024 minimum steps [ingp].
+constexpr uint64_t kNerfSteps = 1024;
 
 struct Iteration {
   uint64_t rays;
@@ -23,7 +25,7 @@ struct Iteration {
 std::vector<Iteration> plan(uint64_t n0, double tau, double shape) {
   std::vector<Iteration> its;
   uint64_t marched = 0;
-  for (uint64_t i = 1; i < kMarchIter;) {
+  for (uint64_t i = 1; i < kMarchIter && marched < kNerfSteps;) {
     const uint64_t n = alive_after(n0, double(marched), tau, shape);
     if (n == 0) break;
     const uint64_t s = std::clamp(kTargetQueries / n, kMinSteps, kMaxSteps);
@@ -44,8 +46,8 @@ uint64_t launched(const std::vector<Iteration>& its) {
 
 Frame nerf_frame(const FrameInput& in, FrameSchedule* schedule) {
   const uint64_t n0 = in.rays.alive;
-  const double tau = solve_decay([&](double t) { return launched(plan(n0, t, in.decay_shape)); }, in.target,
-                                 "nerf", in.pixels);
+  const double tau = solve_decay([&](double t) { return launched(plan(n0, t, in.decay_shape)); },
+                                 in.target, "nerf", in.pixels);
   const std::vector<Iteration> its = plan(n0, tau, in.decay_shape);
   std::vector<double> wanted;
   for (const auto& it : its) wanted.push_back(double(it.rays * it.steps));

@@ -20,10 +20,10 @@ struct Iteration {
   uint64_t sub_steps;  // min(i, 4)
 };
 
-std::vector<Iteration> trace_loop(uint64_t n0, double tau, double shape) {
+std::vector<Iteration> trace_loop(uint64_t n0, double tau, double shape, uint64_t max_steps) {
   std::vector<Iteration> its;
   uint64_t marched = 0;
-  for (uint64_t i = 1; i < kMarchIter;) {
+  for (uint64_t i = 1; i < kMarchIter && marched < max_steps;) {
     const uint64_t n = alive_after(n0, double(marched), tau, shape);
     if (n == 0) break;
     const uint64_t s = std::min(i, kStepsBetweenCompaction);
@@ -77,10 +77,12 @@ Frame nsdf_frame(const FrameInput& in, FrameSchedule* schedule) {
   const uint64_t loop_target = in.target - normals;
   // Primary and shadow rays share the decay constant.
   auto total = [&](double tau) {
-    return launched(trace_loop(n0, tau, in.decay_shape)) + launched(trace_loop(hits, tau, in.decay_shape));
+    return launched(trace_loop(n0, tau, in.decay_shape, in.max_steps)) +
+           launched(trace_loop(hits, tau, in.decay_shape, in.max_steps));
   };
-  const double tau = solve_decay(total, loop_target, "nsdf", in.pixels);
-  const auto primary = trace_loop(n0, tau, in.decay_shape), shadow = trace_loop(hits, tau, in.decay_shape);
+  const double tau = solve_decay(total, loop_target, "nsdf", in.pixels, normals);
+  const auto primary = trace_loop(n0, tau, in.decay_shape, in.max_steps),
+             shadow = trace_loop(hits, tau, in.decay_shape, in.max_steps);
   std::vector<double> wanted;
   for (const auto* loop : {&primary, &shadow}) {
     for (const auto& it : *loop) {

@@ -29,8 +29,8 @@ uint64_t launched(const std::vector<uint64_t>& rays) {
 
 Frame nvr_frame(const FrameInput& in, FrameSchedule* schedule) {
   const uint64_t n0 = in.rays.alive;
-  const double tau = solve_decay([&](double t) { return launched(plan(n0, t, in.decay_shape)); }, in.target,
-                                 "nvr", in.pixels);
+  const double tau = solve_decay([&](double t) { return launched(plan(n0, t, in.decay_shape)); },
+                                 in.target, "nvr", in.pixels);
   const std::vector<uint64_t> rays = plan(n0, tau, in.decay_shape);
   std::vector<double> wanted(rays.begin(), rays.end());
   double scale = 1;

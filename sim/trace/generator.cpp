@@ -13,8 +13,7 @@ namespace ngpc::trace {
 namespace {
 
 // The 2022 instant-ngp HashGrid the paper measured (spec §2): L16 F2, N_min 16.
-EncodingModel hashgrid(const std::string& name, uint32_t dims, uint32_t log2_table,
-                       double n_max) {
+EncodingModel hashgrid(const std::string& name, uint32_t dims, uint32_t log2_table, double n_max) {
   EncodingModel e;
   e.name = name;
   e.type = "hashgrid";
@@ -110,8 +109,7 @@ void check_options(const GenOptions& o) {
     throw InputError("--resolution: width and height must be 1..65536");
   }
   if (o.frames == 0 || o.frames > 100000) throw InputError("--frames: expected 1..100000");
-  if (!std::isfinite(o.queries_per_pixel) || o.queries_per_pixel < 0 ||
-      o.queries_per_pixel > 1e6) {
+  if (!std::isfinite(o.queries_per_pixel) || o.queries_per_pixel < 0 || o.queries_per_pixel > 1e6) {
     throw InputError("--queries-per-pixel: expected a number in (0, 1e6]");
   }
   if (o.app == "gia" && o.queries_per_pixel != 0 && o.queries_per_pixel != 1) {
@@ -183,8 +181,8 @@ Trace generate_trace(const GenOptions& options, const gpu::GpuProfile& profile) 
   if (cmd.empty()) {
     cmd = "trace gen --app " + o.app + " --resolution " + std::to_string(o.width) + "x" +
           std::to_string(o.height) + " --encoding " + o.encoding + " --queries-per-pixel " +
-          number_text(o.queries_per_pixel) + " --frames " + std::to_string(o.frames) +
-          " --seed " + std::to_string(o.seed);
+          number_text(o.queries_per_pixel) + " --frames " + std::to_string(o.frames) + " --seed " +
+          std::to_string(o.seed);
   }
   t.header.provenance = "ngpc-sim " NGPC_VERSION " synthetic trace (docs/workloads.md): " + cmd;
   add_models(o, &t);
@@ -199,6 +197,8 @@ Trace generate_trace(const GenOptions& options, const gpu::GpuProfile& profile) 
   in.target = frame_query_target(o.width, o.height, o.queries_per_pixel);
   in.encoding = t.encodings.front().name;
   in.decay_shape = t.positions.params.value("ray_decay_shape", 2.0);
+  // NSDF rays take at most the scene's max_trace_steps (NeRF and NVR have their own caps).
+  if (o.app == "nsdf") in.max_steps = t.positions.params.value("max_trace_steps", uint64_t{256});
   for (const auto& m : t.mlps) in.mlps.push_back(m.name);
   nlohmann::json schedules = nlohmann::json::array();
   for (uint32_t f = 0; f < o.frames; ++f) {
@@ -221,8 +221,7 @@ Trace generate_trace(const GenOptions& options, const gpu::GpuProfile& profile) 
                          {"launch_scale", std::round(s.launch_scale * 1e6) / 1e6}});
   }
   // Informational: how the generator sized each frame's ray loops (docs/workloads.md).
-  t.positions.params["generator"] = {{"query_target_per_frame", in.target},
-                                     {"frames", schedules}};
+  t.positions.params["generator"] = {{"query_target_per_frame", in.target}, {"frames", schedules}};
   gpu::apply_gpu_model(t, profile);
   return t;
 }

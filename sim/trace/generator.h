@@ -19,10 +19,10 @@ struct GenOptions {
   std::string app;                    // nerf | nsdf | nvr | gia
   std::string encoding = "hashgrid";  // nerf also: densegrid | lowres-densegrid
   uint32_t width = 1920, height = 1080;
-  double queries_per_pixel = 0;       // 0: the app's nominal value
+  double queries_per_pixel = 0;  // 0: the app's nominal value
   uint32_t frames = 1;
   uint64_t seed = 1;
-  std::string command_line;           // recorded in the provenance (optional)
+  std::string command_line;  // recorded in the provenance (optional)
 };
 
 // "1080p" (1920x1080), "4k" (3840x2160), "8k" (7680x4320) or "WxH". Throws InputError.

@@ -39,7 +39,8 @@ std::vector<EncodeRole> cloud_roles(const Frame& f) {
     EncodeRole r;
     r.encode = true;
     const auto it = step_rays.find(k.step);
-    r.rays = it != step_rays.end() && it->second > 0 ? it->second : std::max<uint64_t>(1, k.queries);
+    r.rays =
+        it != step_rays.end() && it->second > 0 ? it->second : std::max<uint64_t>(1, k.queries);
     r.first_step = iteration++;
     roles[i] = r;
   }

@@ -41,8 +41,9 @@ const nlohmann::json* lookup(const nlohmann::json& params, const std::string& pa
 
 double param_number(const nlohmann::json& params, const std::string& path, double lo, double hi) {
   const nlohmann::json* j = lookup(params, path);
-  if (!j) bad_param(path, "missing; expected a number in [" + std::to_string(lo) + ", " +
-                              std::to_string(hi) + "]");
+  if (!j)
+    bad_param(path, "missing; expected a number in [" + std::to_string(lo) + ", " +
+                        std::to_string(hi) + "]");
   if (!j->is_number()) bad_param(path, "expected a number, got " + j->dump());
   const double v = j->get<double>();
   if (!std::isfinite(v) || v < lo || v > hi) {
@@ -62,8 +63,8 @@ Vec3 param_vec3(const nlohmann::json& params, const std::string& path, double lo
     const nlohmann::json& e = (*j)[i];
     if (!e.is_number() || !std::isfinite(e.get<double>()) || e.get<double>() < lo ||
         e.get<double>() > hi) {
-      bad_param(path, "expected 3 numbers in [" + std::to_string(lo) + ", " +
-                          std::to_string(hi) + "], got " + j->dump());
+      bad_param(path, "expected 3 numbers in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                          "], got " + j->dump());
     }
     v[i] = e.get<double>();
   }
@@ -78,18 +79,17 @@ uint64_t param_seed(const nlohmann::json& params) {
   return j->get<uint64_t>();
 }
 
-nlohmann::json vec3_json(Vec3 v) { return nlohmann::json::array({v.x, v.y, v.z}); }
+nlohmann::json vec3_json(Vec3 v) {
+  return nlohmann::json::array({v.x, v.y, v.z});
+}
 
 nlohmann::json default_camera_params(uint64_t seed, double distance, double fov_y_deg,
                                      double elevation_deg) {
   // Azimuth from the seed, rounded to a tenth of a degree so the JSON stays short.
   const double azimuth = std::round(unit(hash_of(seed, 0xca3e7a)) * 3600.0) / 10.0;
-  return {{"distance", distance},
-          {"fov_y_deg", fov_y_deg},
-          {"elevation_deg", elevation_deg},
-          {"azimuth_deg", azimuth},
-          {"orbit_deg_per_frame", 2.0},
-          {"target", vec3_json({0.5, 0.5, 0.5})}};
+  return {{"distance", distance},           {"fov_y_deg", fov_y_deg},
+          {"elevation_deg", elevation_deg}, {"azimuth_deg", azimuth},
+          {"orbit_deg_per_frame", 2.0},     {"target", vec3_json({0.5, 0.5, 0.5})}};
 }
 
 Camera camera_from_params(const nlohmann::json& params, uint32_t width, uint32_t height,
@@ -104,8 +104,9 @@ Camera camera_from_params(const nlohmann::json& params, uint32_t width, uint32_t
   Camera c;
   c.width = width;
   c.height = height;
-  c.origin = target + Vec3{std::cos(elev) * std::sin(az), std::sin(elev),
-                           std::cos(elev) * std::cos(az)} * dist;
+  c.origin =
+      target +
+      Vec3{std::cos(elev) * std::sin(az), std::sin(elev), std::cos(elev) * std::cos(az)} * dist;
   c.forward = normalize(target - c.origin);
   c.right = normalize(cross(c.forward, {0, 1, 0}));
   c.up = cross(c.right, c.forward);
@@ -234,8 +235,8 @@ double value_noise(uint64_t seed, Vec3 p) {
   double acc = 0;
   for (int c = 0; c < 8; ++c) {
     const int dx = c & 1, dy = (c >> 1) & 1, dz = (c >> 2) & 1;
-    const double lattice = unit(hash_of(seed, uint64_t(ix + dx), uint64_t(iy + dy),
-                                        uint64_t(iz + dz)));
+    const double lattice =
+        unit(hash_of(seed, uint64_t(ix + dx), uint64_t(iy + dy), uint64_t(iz + dz)));
     acc += lattice * (dx ? u : 1 - u) * (dy ? v : 1 - v) * (dz ? w : 1 - w);
   }
   return acc;

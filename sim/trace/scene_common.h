@@ -4,11 +4,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ngpc::trace::scene {
 
@@ -27,25 +26,43 @@ inline uint64_t hash_of(uint64_t seed, uint64_t a, uint64_t b = 0, uint64_t c = 
 }
 
 // Uniform in [0, 1) from the top 53 bits.
-inline double unit(uint64_t h) { return double(h >> 11) * (1.0 / 9007199254740992.0); }
+inline double unit(uint64_t h) {
+  return double(h >> 11) * (1.0 / 9007199254740992.0);
+}
 
 // Scene parameters are written with three decimals so traces stay readable; the rounded value is
 // the scene.
-inline double round3(double v) { return std::round(v * 1000) / 1000; }
+inline double round3(double v) {
+  return std::round(v * 1000) / 1000;
+}
 
 struct Vec3 {
   double x = 0, y = 0, z = 0;
 };
-inline Vec3 operator+(Vec3 a, Vec3 b) { return {a.x + b.x, a.y + b.y, a.z + b.z}; }
-inline Vec3 operator-(Vec3 a, Vec3 b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
-inline Vec3 operator*(Vec3 a, double s) { return {a.x * s, a.y * s, a.z * s}; }
-inline double dot(Vec3 a, Vec3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+inline Vec3 operator+(Vec3 a, Vec3 b) {
+  return {a.x + b.x, a.y + b.y, a.z + b.z};
+}
+inline Vec3 operator-(Vec3 a, Vec3 b) {
+  return {a.x - b.x, a.y - b.y, a.z - b.z};
+}
+inline Vec3 operator*(Vec3 a, double s) {
+  return {a.x * s, a.y * s, a.z * s};
+}
+inline double dot(Vec3 a, Vec3 b) {
+  return a.x * b.x + a.y * b.y + a.z * b.z;
+}
 inline Vec3 cross(Vec3 a, Vec3 b) {
   return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
 }
-inline double length(Vec3 a) { return std::sqrt(dot(a, a)); }
-inline Vec3 normalize(Vec3 a) { return a * (1.0 / length(a)); }
-inline Vec3 div(Vec3 a, Vec3 b) { return {a.x / b.x, a.y / b.y, a.z / b.z}; }
+inline double length(Vec3 a) {
+  return std::sqrt(dot(a, a));
+}
+inline Vec3 normalize(Vec3 a) {
+  return a * (1.0 / length(a));
+}
+inline Vec3 div(Vec3 a, Vec3 b) {
+  return {a.x / b.x, a.y / b.y, a.z / b.z};
+}
 
 // Writes p clamped to [0,1]^3 as floats.
 inline void store3(Vec3 p, float* out) {
@@ -103,8 +120,8 @@ class ScreenSpans {
   void pixel(uint64_t h, uint32_t* x, uint32_t* y) const;
 
  private:
-  std::vector<uint64_t> row_first_;     // rows + 1 prefix counts of covered pixels
-  std::vector<uint32_t> row_span_;      // rows + 1 offsets into spans_
+  std::vector<uint64_t> row_first_;                   // rows + 1 prefix counts of covered pixels
+  std::vector<uint32_t> row_span_;                    // rows + 1 offsets into spans_
   std::vector<std::pair<uint32_t, uint32_t>> spans_;  // [x0, x1)
 };
 

@@ -18,8 +18,7 @@ class ImageScene : public ngpc::PositionSource {
     const nlohmann::json* c = p.contains("center") ? &p["center"] : nullptr;
     const nlohmann::json* pan = p.contains("pan_per_frame") ? &p["pan_per_frame"] : nullptr;
     auto pair = [](const nlohmann::json* j, const char* name, double lo, double hi, double* out) {
-      if (!j || !j->is_array() || j->size() != 2 || !(*j)[0].is_number() ||
-          !(*j)[1].is_number()) {
+      if (!j || !j->is_array() || j->size() != 2 || !(*j)[0].is_number() || !(*j)[1].is_number()) {
         throw InputError(std::string("positions.params.") + name + ": expected [u, v]");
       }
       for (int i = 0; i < 2; ++i) {
@@ -61,7 +60,7 @@ class ImageScene : public ngpc::PositionSource {
 nlohmann::json image_default_params(uint32_t width, uint32_t /*height*/, uint64_t seed) {
   nlohmann::json p;
   p["seed"] = seed;
-  p["zoom"] = 0.5;                   // half the image width on screen
+  p["zoom"] = 0.5;                        // half the image width on screen
   p["image_aspect"] = 56718.0 / 21450.0;  // Tokyo gigapixel photo, 56718 x 21450 [ingp]
   p["center"] = {0.5, 0.5};
   p["pan_per_frame"] = {0.002, 0.0};

@@ -4,11 +4,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "models/positions.h"
 #include "sim/error.h"
@@ -60,8 +59,7 @@ SceneRays sdf_rays(const nlohmann::json& params, uint32_t width, uint32_t height
 std::unique_ptr<ngpc::PositionSource> make_sdf_scene(const Trace& t);
 
 nlohmann::json cloud_default_params(uint32_t width, uint32_t height, uint64_t seed);
-SceneRays cloud_rays(const nlohmann::json& params, uint32_t width, uint32_t height,
-                     uint32_t frame);
+SceneRays cloud_rays(const nlohmann::json& params, uint32_t width, uint32_t height, uint32_t frame);
 std::unique_ptr<ngpc::PositionSource> make_cloud_scene(const Trace& t);
 
 nlohmann::json image_default_params(uint32_t width, uint32_t height, uint64_t seed);

@@ -19,8 +19,8 @@ constexpr double kCameraDistance = 1.1;
 constexpr uint32_t kMaxBlobs = 64;
 
 std::vector<Ellipsoid> blobs_of(const nlohmann::json& params) {
-  const nlohmann::json* list = params.is_object() && params.contains("blobs") ? &params["blobs"]
-                                                                                : nullptr;
+  const nlohmann::json* list =
+      params.is_object() && params.contains("blobs") ? &params["blobs"] : nullptr;
   if (!list || !list->is_array() || list->empty() || list->size() > kMaxBlobs) {
     throw InputError("positions.params.blobs: expected a list of 1.." + std::to_string(kMaxBlobs) +
                      " {\"center\": [x, y, z], \"radius\": r}");
@@ -56,7 +56,8 @@ std::vector<EncodeRole> nerf_roles(const Frame& f) {
     EncodeRole r;
     r.encode = true;
     const auto it = step_rays.find(k.step);
-    r.rays = it != step_rays.end() && it->second > 0 ? it->second : std::max<uint64_t>(1, k.queries);
+    r.rays =
+        it != step_rays.end() && it->second > 0 ? it->second : std::max<uint64_t>(1, k.queries);
     // instant-ngp launches next_multiple(rays * steps, 256) samples with 1 <= steps <= 8.
     const double ratio = double(k.queries) / double(r.rays);
     r.steps = static_cast<uint32_t>(std::clamp<double>(std::llround(ratio), 1, 8));
@@ -181,8 +182,7 @@ nlohmann::json nerf_default_params(uint32_t width, uint32_t height, uint64_t see
   return p;
 }
 
-SceneRays nerf_rays(const nlohmann::json& params, uint32_t width, uint32_t height,
-                    uint32_t frame) {
+SceneRays nerf_rays(const nlohmann::json& params, uint32_t width, uint32_t height, uint32_t frame) {
   const Camera cam = camera_from_params(params, width, height, frame);
   const uint64_t alive = ScreenSpans(cam, blobs_of(params)).total();
   return {alive, alive};

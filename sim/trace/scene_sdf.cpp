@@ -19,7 +19,7 @@ struct Sdf {
   Vec3 torus_c;
   double major = 0, minor = 0, cos_tilt = 1, sin_tilt = 0;
   double distance_scale = 0.95, hit_epsilon = 5e-5, normal_epsilon = 5e-4;
-  uint32_t max_steps = 128;
+  uint32_t max_steps = 256;
   Vec3 sun;
 
   explicit Sdf(const nlohmann::json& p) {
@@ -200,10 +200,10 @@ nlohmann::json sdf_default_params(uint32_t width, uint32_t height, uint64_t seed
                 {"major_radius", 0.2},
                 {"minor_radius", round3(0.05 + 0.03 * u(2))},
                 {"tilt_deg", std::round(20 + 50 * u(3))}};
-  p["distance_scale"] = 0.95;   // instant-ngp m_sdf.distance_scale default [ingp]
-  p["hit_epsilon"] = 5e-5;      // instant-ngp m_sdf.maximum_distance default [ingp]
-  p["normal_epsilon"] = 5e-4;   // instant-ngp m_sdf.fd_normals_epsilon default [ingp]
-  p["max_trace_steps"] = 128;
+  p["distance_scale"] = 0.95;  // instant-ngp m_sdf.distance_scale default [ingp]
+  p["hit_epsilon"] = 5e-5;     // instant-ngp m_sdf.maximum_distance default [ingp]
+  p["normal_epsilon"] = 5e-4;  // instant-ngp m_sdf.fd_normals_epsilon default [ingp]
+  p["max_trace_steps"] = 256;  // per ray, primary or shadow [est]
   p["ray_decay_shape"] = 2.0;
   p["sun_direction"] = vec3_json({0.41, 0.82, 0.41});
   // Consecutive queries are neighbouring rays: one pixel apart at the object.
@@ -211,8 +211,7 @@ nlohmann::json sdf_default_params(uint32_t width, uint32_t height, uint64_t seed
   return p;
 }
 
-SceneRays sdf_rays(const nlohmann::json& params, uint32_t width, uint32_t height,
-                   uint32_t frame) {
+SceneRays sdf_rays(const nlohmann::json& params, uint32_t width, uint32_t height, uint32_t frame) {
   const Sdf sdf(params);
   const Camera cam = camera_from_params(params, width, height, frame);
   const ScreenSpans spans(cam, sdf.bounds());

@@ -10,7 +10,8 @@ namespace scene {
 const EncodeRole& role_of(const std::vector<EncodeRole>& roles, uint32_t kernel, uint32_t frame) {
   if (kernel >= roles.size() || !roles[kernel].encode) {
     throw std::out_of_range("positions requested for kernel " + std::to_string(kernel) +
-                            " of frame " + std::to_string(frame) + ", which is not an encode kernel");
+                            " of frame " + std::to_string(frame) +
+                            ", which is not an encode kernel");
   }
   return roles[kernel];
 }

@@ -9,9 +9,8 @@
 
 #include <cstdint>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "models/positions.h"
 #include "sim/trace/trace.h"

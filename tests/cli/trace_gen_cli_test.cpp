@@ -48,7 +48,8 @@ TEST(TraceGenCli, AllOptions) {
   // The shipped profile file and the built-in copy give the same trace.
   const std::string out2 = (dir / "g2.json").string();
   ASSERT_EQ(run_cli("trace gen --app nerf --resolution 320x180 --encoding densegrid "
-                    "--queries-per-pixel 6 --frames 2 --seed 9 -o " + shell_quote(out2))
+                    "--queries-per-pixel 6 --frames 2 --seed 9 -o " +
+                    shell_quote(out2))
                 .status,
             0);
   const trace::Trace t2 = trace::read_trace(out2);
@@ -75,14 +76,14 @@ TEST(TraceGenCli, BadInputExitsWith2) {
   EXPECT_NE(bad_app.err.find("doom"), std::string::npos) << bad_app.err;
   for (const std::string& args : std::vector<std::string>{
            "--app nerf --resolution 64x64",  // no -o
-        "--resolution 64x64" + o,         // no --app
-        "--app nerf --resolution 12k" + o, "--app nerf --resolution 64x64 --seed -1" + o,
-        "--app nerf --resolution 64x64 --frames 0" + o,
-        "--app gia --resolution 64x64 --queries-per-pixel 2" + o,
-        "--app nvr --resolution 64x64 --encoding densegrid" + o,
-        "--app nerf --resolution 64x64 --queries-per-pixel abc" + o,
-        "--app nerf --resolution 64x64 --gpu-profile /nonexistent/p.json" + o,
-        "--app nerf --resolution 64x64 --no-such-option" + o}) {
+           "--resolution 64x64" + o,         // no --app
+           "--app nerf --resolution 12k" + o, "--app nerf --resolution 64x64 --seed -1" + o,
+           "--app nerf --resolution 64x64 --frames 0" + o,
+           "--app gia --resolution 64x64 --queries-per-pixel 2" + o,
+           "--app nvr --resolution 64x64 --encoding densegrid" + o,
+           "--app nerf --resolution 64x64 --queries-per-pixel abc" + o,
+           "--app nerf --resolution 64x64 --gpu-profile /nonexistent/p.json" + o,
+           "--app nerf --resolution 64x64 --no-such-option" + o}) {
     const test::CmdResult r = run_cli("trace gen " + args);
     EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
     EXPECT_FALSE(r.err.empty()) << args;

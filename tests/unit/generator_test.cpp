@@ -1,6 +1,8 @@
 // The synthetic trace generator: query totals follow the queries-per-pixel input, kernels follow
 // instant-ngp's multi-kernel renderer and reference declared models, output is deterministic, and
 // the bundled traces are found by name.
+#include "sim/trace/generator.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,7 +17,6 @@
 #include "sim/gpu_baseline/gpu_model.h"
 #include "sim/gpu_baseline/gpu_profile.h"
 #include "sim/trace/bundled.h"
-#include "sim/trace/generator.h"
 #include "sim/trace/trace_io.h"
 
 namespace ngpc::trace {
@@ -32,7 +33,9 @@ GenOptions opts(const std::string& app, const std::string& res, double qpp = 0,
   return o;
 }
 
-Trace gen(const GenOptions& o) { return generate_trace(o, gpu::default_gpu_profile()); }
+Trace gen(const GenOptions& o) {
+  return generate_trace(o, gpu::default_gpu_profile());
+}
 
 uint64_t encode_queries(const Frame& f) {
   uint64_t q = 0;
@@ -63,7 +66,8 @@ TEST(Generator, EncodeQueriesFollowQueriesPerPixel) {
       const GenOptions o = opts(app, res);
       const Trace t = gen(o);
       const double pixels = double(o.width) * o.height;
-      const uint64_t wanted = static_cast<uint64_t>(std::llround(pixels * nominal_queries_per_pixel(app)));
+      const uint64_t wanted =
+          static_cast<uint64_t>(std::llround(pixels * nominal_queries_per_pixel(app)));
       const uint64_t got = encode_queries(t.frames[0]);
       EXPECT_GE(got, wanted) << app << " " << res;
       EXPECT_LT(got - wanted, kBatchGranularity) << app << " " << res;
@@ -178,8 +182,9 @@ TEST(Generator, NerfKernelSequence) {
   EXPECT_EQ(k.back().name, "shade_kernel_nerf");
   EXPECT_EQ(k.back().step, -1);
   const std::vector<std::string> iteration = {
-      "compact_kernel_nerf", "generate_next_nerf_network_inputs", "kernel_grid",
-      "kernel_mlp_fused",    "kernel_sh",                         "kernel_mlp_fused",
+      "compact_kernel_nerf", "generate_next_nerf_network_inputs",
+      "kernel_grid",         "kernel_mlp_fused",
+      "kernel_sh",           "kernel_mlp_fused",
       "extract_density",     "composite_kernel_nerf"};
   ASSERT_EQ((k.size() - 3) % iteration.size(), 0u);
   uint64_t prev_rays = 0;
@@ -200,7 +205,8 @@ TEST(Generator, NerfKernelSequence) {
     prev_rays = rays;
   }
   // Every kernel waits for the one before it (one stream).
-  for (size_t i = 1; i < k.size(); ++i) EXPECT_EQ(k[i].deps, std::vector<uint32_t>{uint32_t(i - 1)});
+  for (size_t i = 1; i < k.size(); ++i)
+    EXPECT_EQ(k[i].deps, std::vector<uint32_t>{uint32_t(i - 1)});
 }
 
 TEST(Generator, NsdfHasNormalsAndShadowRays) {
@@ -355,8 +361,14 @@ TEST(Bundled, TracesAreSmallValidAndUpToDate) {
     o.frames = static_cast<uint32_t>(t.frames.size());
     Trace fresh = gen(o);
     fresh.header.provenance = t.header.provenance;
-    EXPECT_EQ(trace_to_json(fresh).dump(), trace_to_json(t).dump())
-        << name << " is stale: run scripts/gen-traces.sh";
+    const std::string want = trace_to_json(fresh).dump(), have = trace_to_json(t).dump();
+    if (want != have) {
+      size_t at = 0;
+      while (at < want.size() && at < have.size() && want[at] == have[at]) ++at;
+      const size_t from = at < 60 ? 0 : at - 60;
+      ADD_FAILURE() << name << " is stale: run scripts/gen-traces.sh\n  file: ..."
+                    << have.substr(from, 120) << "\n  now:  ..." << want.substr(from, 120);
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 // Procedural scenes: positions in range, deterministic and order-independent (counter-based RNG),
 // with the spatial locality of ray marching, plus the positions-file reader's bounds checks.
+#include "sim/trace/scenes.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -13,7 +15,6 @@
 #include "sim/gpu_baseline/gpu_profile.h"
 #include "sim/trace/generator.h"
 #include "sim/trace/scene_common.h"
-#include "sim/trace/scenes.h"
 #include "sim/trace/trace_io.h"
 
 namespace ngpc::trace {
@@ -37,7 +38,9 @@ std::vector<uint32_t> encode_kernels(const Frame& f) {
   return k;
 }
 
-uint32_t dims_of(const Trace& t) { return t.encodings.front().dims; }
+uint32_t dims_of(const Trace& t) {
+  return t.encodings.front().dims;
+}
 
 std::vector<float> positions(const ngpc::PositionSource& src, const Trace& t, uint32_t kernel,
                              uint64_t first, uint32_t count, uint32_t frame = 0) {
@@ -267,8 +270,7 @@ TEST_F(PositionsFile, TooShortOrOutOfRangeIsAnInputError) {
   write_floats(v);
   const auto src = make_position_source(t_);
   std::vector<float> out(8);
-  EXPECT_THROW(src->positions(0, encode_kernels(t_.frames[0])[0], 0, 4, 2, out.data()),
-               InputError);
+  EXPECT_THROW(src->positions(0, encode_kernels(t_.frames[0])[0], 0, 4, 2, out.data()), InputError);
 }
 
 }  // namespace

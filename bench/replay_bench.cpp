@@ -1,0 +1,72 @@
+// Simulator speed (google-benchmark): whole-frame replays of bundled traces and the address-level
+// inner loop. Counters: simulated cycles per host second and queries per host second.
+//   ./build/ngpc-bench --benchmark_filter=Replay
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include "models/grid_math.h"
+#include "models/level_units.h"
+#include "models/sim_context.h"
+#include "sim/config/config_loader.h"
+#include "sim/config/tech_loader.h"
+#include "sim/replay/replay.h"
+#include "sim/trace/bundled.h"
+#include "sim/trace/trace_io.h"
+
+namespace {
+
+void replay_bundled(benchmark::State& state, const char* app, const char* res, uint32_t nfps) {
+  const ngpc::LoadedConfig lc =
+      ngpc::load_config("", {"cluster.scaling_factor=" + std::to_string(nfps)});
+  const ngpc::TechTable tech = ngpc::load_tech_table(
+      ngpc::resolve_config_ref(lc.config, lc.config.tech.table), lc.config.tech.node);
+  const ngpc::trace::Trace t =
+      ngpc::trace::read_trace(ngpc::trace::find_bundled_trace(app, res, "hashgrid"));
+  double cycles = 0, queries = 0;
+  for (auto _ : state) {
+    const ngpc::RunResult r = ngpc::replay(t, lc.config, tech, {});
+    cycles += r.sim_cycles;
+    for (const auto& f : r.frames) queries += f.encode_queries;
+  }
+  state.counters["sim_cycles_per_s"] = benchmark::Counter(cycles, benchmark::Counter::kIsRate);
+  state.counters["queries_per_s"] = benchmark::Counter(queries, benchmark::Counter::kIsRate);
+}
+
+void BM_ReplayNerf4kNgpc64(benchmark::State& s) { replay_bundled(s, "nerf", "4k", 64); }
+void BM_ReplayNerf4kNgpc8(benchmark::State& s) { replay_bundled(s, "nerf", "4k", 8); }
+void BM_ReplayGia4kNgpc64(benchmark::State& s) { replay_bundled(s, "gia", "4k", 64); }
+void BM_ReplayNsdf1080pNgpc64(benchmark::State& s) { replay_bundled(s, "nsdf", "1080p", 64); }
+BENCHMARK(BM_ReplayNerf4kNgpc64)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_ReplayNerf4kNgpc8)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_ReplayGia4kNgpc64)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_ReplayNsdf1080pNgpc64)->Unit(benchmark::kSecond)->Iterations(1);
+
+// The address-level inner loop: one NFP's 16 level units on clustered positions.
+void BM_LevelUnitsNerfGrid(benchmark::State& state) {
+  const ngpc::GridLayout layout = ngpc::make_grid_layout(ngpc::GridParams{});
+  ngpc::LevelUnits units(layout, ngpc::GridSramParams{}, 16, 1);
+  std::mt19937 rng(1);
+  std::normal_distribution<float> d(0.5f, 0.05f);
+  std::vector<float> pos(4096 * 3);
+  for (float& p : pos) p = std::min(1.0f, std::max(0.0f, d(rng)));
+  std::vector<ngpc::LevelCounters> c;
+  for (auto _ : state) units.run(pos.data(), 4096, c);
+  state.counters["lookups_per_s"] =
+      benchmark::Counter(double(state.iterations()) * 4096 * 16, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_LevelUnitsNerfGrid);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
+int sc_main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,103 @@
+// `ngpc-sim run` end to end through the real binary: outputs, formats, determinism, bad input.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_util.h"
+
+namespace ngpc::test {
+namespace {
+
+const std::string kTiny = std::string(NGPC_SOURCE_DIR) + "/traces/tiny-nerf.json";
+
+nlohmann::json without_wall_clock(nlohmann::json j) {
+  for (auto it = j.begin(); it != j.end();) {
+    if (it->is_object() && it->value("wall_clock", false))
+      it = j.erase(it);
+    else
+      ++it;
+  }
+  return j;
+}
+
+TEST(RunCli, OutDirHoldsEveryFileWithUnitsAndDescriptions) {
+  TempDir dir;
+  const std::string out = (dir.path() / "res").string();
+  const CmdResult r = run_cli("run --trace " + shell_quote(kTiny) + " --out " + shell_quote(out));
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* f : {"config.json", "stats.json", "stats.csv", "summary.txt", "timeline.json"})
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "res" / f)) << f;
+  const auto stats = nlohmann::json::parse(read_text_file(dir.path() / "res" / "stats.json"));
+  for (const char* k : {"fps", "frame_time_ms", "gpu_baseline_frame_time_ms", "speedup",
+                        "ngpc_power_w", "energy_per_frame_mj", "ngpc_area_mm2",
+                        "area_overhead_pct", "power_overhead_pct", "dram_bandwidth_gbps",
+                        "sim_wall_s", "sim_cycles_per_s"}) {
+    ASSERT_TRUE(stats.contains(k)) << k;
+    EXPECT_TRUE(stats[k].contains("value")) << k;
+    EXPECT_TRUE(stats[k].contains("unit")) << k;
+    EXPECT_FALSE(stats[k]["description"].get<std::string>().empty()) << k;
+  }
+  // Chrome trace-event JSON: complete events with microsecond timestamps on named tracks.
+  const auto tl = nlohmann::json::parse(read_text_file(dir.path() / "res" / "timeline.json"));
+  ASSERT_TRUE(tl["traceEvents"].is_array());
+  int complete = 0;
+  for (const auto& e : tl["traceEvents"]) {
+    ASSERT_TRUE(e.contains("ph") && e.contains("pid") && e.contains("tid"));
+    if (e["ph"] == "X") {
+      ++complete;
+      EXPECT_TRUE(e["ts"].is_number());
+      EXPECT_GE(e["dur"].get<double>(), 0);
+    }
+  }
+  EXPECT_GT(complete, 0);
+  // The effective configuration written beside the results loads back.
+  const CmdResult again =
+      run_cli("config show --config " + shell_quote((dir.path() / "res" / "config.json").string()));
+  EXPECT_EQ(again.status, 0) << again.err;
+  const std::string csv = read_text_file(dir.path() / "res" / "stats.csv");
+  EXPECT_EQ(csv.rfind("key,value,unit,description\n", 0), 0u);
+}
+
+TEST(RunCli, SameSeedGivesIdenticalStatsApartFromWallClock) {
+  const std::string cmd = "run --json --seed 3 --trace " + shell_quote(kTiny);
+  const CmdResult a = run_cli(cmd), b = run_cli(cmd);
+  ASSERT_EQ(a.status, 0) << a.err;
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(without_wall_clock(nlohmann::json::parse(a.out)).dump(),
+            without_wall_clock(nlohmann::json::parse(b.out)).dump());
+}
+
+TEST(RunCli, BadInputExitsWithStatusTwoAndSaysWhy) {
+  struct Case {
+    std::string args, needle;
+  };
+  const std::vector<Case> cases = {
+      {"run --trace /nonexistent/t.json", "/nonexistent/t.json"},
+      {"run --trace " + shell_quote(kTiny) + " --frames 3:9", "--frames"},
+      {"run --trace " + shell_quote(kTiny) + " --detail bogus", "--detail"},
+      {"run --trace " + shell_quote(kTiny) + " --app nerf --resolution 4k", "--trace"},
+      {"run --app nerf --resolution 3k", "3k"},
+      {"run --app teapot --resolution 4k", "teapot"},
+      {"run", "--trace"},
+      {"run --trace " + shell_quote(kTiny) + " --set cluster.scaling_factor=0",
+       "cluster.scaling_factor"},
+      {"run --trace " + shell_quote(kTiny) + " --bogus-option", "bogus"},
+  };
+  for (const Case& c : cases) {
+    const CmdResult r = run_cli(c.args);
+    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.needle), std::string::npos) << c.args << "\n" << r.err;
+  }
+}
+
+TEST(RunCli, OutIntoAFileIsRefusedCleanly) {
+  TempDir dir;
+  const auto file = dir.path() / "f";
+  write_text_file(file, "x");
+  const CmdResult r =
+      run_cli("run --trace " + shell_quote(kTiny) + " --out " + shell_quote(file.string()));
+  EXPECT_EQ(r.status, 2) << r.err;
+}
+
+}  // namespace
+}  // namespace ngpc::test
