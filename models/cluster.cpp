@@ -154,6 +154,7 @@ void Cluster::dispatch() {
     fs.frame = fw.frame;
     recording_ = stats_.empty();
     gpu_.record = recording_;
+    mem_.record = recording_ ? &mem_timeline_ : nullptr;
     // Frame plan: address-level sampling of every encode kernel (host work, zero simulated time).
     plan_.frame = fw.frame;
     plan_.work = &fw;
@@ -200,6 +201,7 @@ void Cluster::dispatch() {
     fs.memory.transfers = m1.transfers - mem0.transfers;
     stats_.push_back(fs);
     gpu_.record = false;
+    mem_.record = nullptr;
     recording_ = false;
     if (on_frame) on_frame(static_cast<uint32_t>(stats_.size()), static_cast<uint32_t>(frames_.size()));
   }
@@ -209,6 +211,7 @@ void Cluster::dispatch() {
 
 std::vector<TimelineEvent> Cluster::timeline() const {
   std::vector<TimelineEvent> ev = gpu_.timeline;
+  ev.insert(ev.end(), mem_timeline_.begin(), mem_timeline_.end());
   for (const Batch& b : first_frame_batches_) {
     const std::string nfp = "NFP " + std::to_string(b.nfp);
     const std::string name = "item " + std::to_string(b.item) + " batch " + std::to_string(b.index);

@@ -74,6 +74,7 @@ class Cluster : public sc_core::sc_module {
   sc_core::sc_event standalone_done_;
   std::vector<FrameStats> stats_;
   std::vector<Batch> first_frame_batches_;
+  std::vector<TimelineEvent> mem_timeline_;
   bool recording_ = false;
   bool finished_ = false;
 };

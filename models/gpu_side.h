@@ -15,6 +15,7 @@
 
 #include "models/batch.h"
 #include "models/memory_system.h"
+#include "models/timeline.h"
 
 namespace ngpc {
 
@@ -23,12 +24,6 @@ struct GpuJob {
   double dram_bytes = 0;
   Batch* batch = nullptr;  // null for a standalone job
   std::string name;
-};
-
-struct TimelineEvent {
-  std::string track;  // e.g. "GPU", "NFP 3 encode"
-  std::string name;
-  double start_s = 0, dur_s = 0;
 };
 
 class GpuSide : public sc_core::sc_module {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <limits>
 
 namespace ngpc {
@@ -20,7 +22,18 @@ void MemCompletion::wait_done() {
   if (!finished || t_done > sc_core::sc_time_stamp().to_seconds()) sc_core::wait(ev);
 }
 
-void MemorySystem::complete(MemCompletion* c, double latency_s) {
+void MemorySystem::complete(const Flow& f) {
+  notify_done(f.done, f.latency_s);
+  if (!record) return;
+  const double end = sc_core::sc_time_stamp().to_seconds() + f.latency_s;
+  char name[96];
+  std::snprintf(name, sizeof name, "%s %.0f B", f.what, f.bytes);
+  record->push_back({f.src == MemSource::Gpu ? std::string("GPU DRAM")
+                                              : "NFP " + std::to_string(f.requester) + " memory",
+                     name, f.start_s, end - f.start_s});
+}
+
+void MemorySystem::notify_done(MemCompletion* c, double latency_s) {
   c->finished = true;
   const sc_time at = sc_core::sc_time_stamp() + sc_time(latency_s, SC_SEC);
   c->t_done = at.to_seconds();
@@ -32,14 +45,14 @@ double MemorySystem::latency_s(double dram_fraction) const {
 }
 
 void MemorySystem::transfer(MemSource src, double link_bytes, double dram_bytes, double rate_cap,
-                            MemCompletion* done) {
+                            MemCompletion* done, const char* what, uint32_t requester) {
   ++stats_.transfers;
   const double primary = std::max(link_bytes, dram_bytes);
   const double dram_fraction = link_bytes > 0 ? std::min(1.0, dram_bytes / link_bytes) : 1.0;
   const double lat = src == MemSource::Gpu ? 0.0 : latency_s(dram_fraction);
   done->reset();
   if (primary <= 0) {
-    complete(done, lat);
+    notify_done(done, lat);
     return;
   }
   advance();
@@ -51,6 +64,10 @@ void MemorySystem::transfer(MemSource src, double link_bytes, double dram_bytes,
   f.latency_s = lat;
   f.src = src;
   f.done = done;
+  f.start_s = sc_core::sc_time_stamp().to_seconds();
+  f.bytes = primary;
+  f.what = what;
+  f.requester = requester;
   stats_.link_bytes += link_bytes;
   stats_.dram_bytes[static_cast<int>(src)] += dram_bytes;
   flows_.push_back(f);
@@ -143,7 +160,7 @@ void MemorySystem::on_wake() {
   const double res = sc_core::sc_get_time_resolution().to_seconds();
   auto finished = [res](const Flow& f) { return f.rate > 0 && f.remaining <= f.rate * res; };
   for (const Flow& f : flows_)
-    if (finished(f)) complete(f.done, f.latency_s);
+    if (finished(f)) complete(f);
   flows_.erase(std::remove_if(flows_.begin(), flows_.end(), finished), flows_.end());
   reallocate();
   schedule();

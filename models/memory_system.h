@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/machine_config.h"
+#include "models/timeline.h"
 
 namespace ngpc {
 
@@ -46,8 +47,12 @@ class MemorySystem : public sc_core::sc_module {
   // DRAM (NGPC flows: the L2-missing part; GPU flows: link_bytes = 0). `rate_cap` (bytes/s of the
   // flow's larger quantity, 0 = none) models a requester that cannot consume faster. `done`
   // completes when the last byte has arrived, i.e. after transfer time plus access latency.
+  // `what` and `requester` (an NFP index) label the transfer on the timeline.
   void transfer(MemSource src, double link_bytes, double dram_bytes, double rate_cap,
-                MemCompletion* done);
+                MemCompletion* done, const char* what = "transfer", uint32_t requester = 0);
+
+  // When set, every completed transfer is appended (for the first frame's timeline).
+  std::vector<TimelineEvent>* record = nullptr;
 
   const MemoryStats& stats() const { return stats_; }
   double latency_s(double dram_fraction) const;
@@ -61,13 +66,18 @@ class MemorySystem : public sc_core::sc_module {
     double latency_s = 0;
     MemSource src = MemSource::Ngpc;
     MemCompletion* done = nullptr;
+    double start_s = 0;
+    double bytes = 0;
+    const char* what = "";
+    uint32_t requester = 0;
   };
 
   void advance();
   void reallocate();
   void schedule();
   void on_wake();
-  static void complete(MemCompletion* c, double latency_s);
+  void complete(const Flow& f);
+  static void notify_done(MemCompletion* c, double latency_s);
 
   MemoryConfig cfg_;
   std::vector<Flow> flows_;

@@ -77,9 +77,10 @@ uint64_t mlp_network_cycles(const MlpTiming& t, const std::vector<MlpLayer>& lay
   return cycles;
 }
 
-MlpEngine::MlpEngine(sc_core::sc_module_name name, const Config& cfg, MemorySystem& mem,
-                     const FramePlan* const& plan)
+MlpEngine::MlpEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg,
+                     MemorySystem& mem, const FramePlan* const& plan)
     : sc_module(name),
+      nfp_(nfp),
       cfg_(cfg),
       mem_(mem),
       plan_(plan),
@@ -114,7 +115,7 @@ void MlpEngine::run() {
       if (from_l2 || !weights_loaded_[w.mlp_id]) {
         weights_loaded_[w.mlp_id] = 1;
         const double bytes = weight_bytes(timing_, w.layers);
-        mem_.transfer(MemSource::Ngpc, bytes, 0, 0, &mem_done_);
+        mem_.transfer(MemSource::Ngpc, bytes, 0, 0, &mem_done_, "MLP weights", nfp_);
         mem_done_.wait_done();
         act_.weight_load_bytes += static_cast<uint64_t>(bytes);
       }

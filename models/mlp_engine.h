@@ -49,7 +49,7 @@ class MlpEngine : public sc_core::sc_module {
   sc_core::sc_fifo_in<Batch*> in;
   sc_core::sc_fifo_out<Batch*> out;
 
-  MlpEngine(sc_core::sc_module_name name, const Config& cfg, MemorySystem& mem,
+  MlpEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg, MemorySystem& mem,
             const FramePlan* const& plan);
 
   const MlpActivity& activity() const { return act_; }
@@ -58,6 +58,7 @@ class MlpEngine : public sc_core::sc_module {
  private:
   void run();
 
+  uint32_t nfp_;
   const Config& cfg_;
   MemorySystem& mem_;
   const FramePlan* const& plan_;

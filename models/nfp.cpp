@@ -8,7 +8,7 @@ Nfp::Nfp(sc_core::sc_module_name name, uint32_t index, const Config& cfg, Memory
       input("input", 1),
       features("features", static_cast<int>(cfg.nfp.fifo_depth_batches)),
       encoder("encoder", index, cfg, mem, plan),
-      mlp("mlp", cfg, mem, plan),
+      mlp("mlp", index, cfg, mem, plan),
       index_(index) {
   encoder.in(input);
   encoder.out(features);

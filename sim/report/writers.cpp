@@ -17,10 +17,10 @@ std::string fmt(double v, int precision) {
   return buf;
 }
 
-nlohmann::json stats_json(const StatSet& s) {
-  nlohmann::json j = nlohmann::json::object();
+nlohmann::ordered_json stats_json(const StatSet& s) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const Stat& st : s.stats) {
-    nlohmann::json v;
+    nlohmann::ordered_json v;
     if (std::holds_alternative<double>(st.value))
       v["value"] = std::get<double>(st.value);
     else

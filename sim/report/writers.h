@@ -12,7 +12,7 @@
 
 namespace ngpc {
 
-nlohmann::json stats_json(const StatSet& s);
+nlohmann::ordered_json stats_json(const StatSet& s);  // keys in declaration order
 std::string stats_csv(const StatSet& s);
 std::string summary_text(const StatSet& s);
 nlohmann::json timeline_json(const std::vector<TimelineEvent>& events);
