@@ -1,25 +1,203 @@
-// PLACEHOLDER so the binary links before the real `sweep` subcommand lands; replace wholesale.
-#include <boost/program_options.hpp>
+// `ngpc-sim sweep`: run a grid of configurations x traces; resumable, one process per point.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
 #include "sim/cli/commands.h"
+#include "sim/config/config_loader.h"
+#include "sim/config/tech_loader.h"
+#include "sim/error.h"
+#include "sim/replay/replay.h"
+#include "sim/report/stats.h"
+#include "sim/report/writers.h"
+#include "sim/sweep/sweep_spec.h"
+#include "sim/trace/trace_io.h"
+#include "sim/util/atomic_file.h"
 
 namespace ngpc::cli {
 
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kSweepUsage =
+    "usage: ngpc-sim sweep SPEC.json --out DIR [--jobs N] [--frames a:b] [--dry-run]\n\n"
+    "Runs every point of the sweep (traces x the cartesian product of the grid; docs/sweeps.md),\n"
+    "each in its own process, writing DIR/points/NNNN/{config,stats}.json and finally DIR/sweep.csv.\n"
+    "Points whose stats.json exists are kept: an interrupted sweep resumes where it stopped.\n";
+
+std::string point_dir(const std::string& out, size_t i) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04zu", i);
+  return out + "/points/" + buf;
+}
+
+// Runs one point in the current (child) process; returns the exit status.
+int run_point(const SweepSpec& spec, const SweepPoint& p, const std::string& dir,
+              const std::string& frames) {
+  try {
+    const LoadedConfig cfg = load_config(spec.config, p.sets);
+    const TechTable tech =
+        load_tech_table(resolve_config_ref(cfg.config, cfg.config.tech.table), cfg.config.tech.node);
+    const trace::Trace t = trace::read_trace(p.trace);
+    ReplayOptions opt;
+    opt.frames = frames;
+    const RunResult r = replay(t, cfg.config, tech, opt);
+    const StatSet st = make_stats(r, cfg.config, t);
+    fs::create_directories(dir);
+    write_file_atomic(dir + "/config.json", cfg.effective.dump(2) + "\n");
+    write_file_atomic(dir + "/summary.txt", summary_text(st));
+    nlohmann::ordered_json j = stats_json(st);
+    j["sweep_point"] = {{"trace", p.trace}, {"sets", p.sets}};
+    write_file_atomic(dir + "/stats.json", j.dump(2) + "\n");  // last: marks the point done
+    return 0;
+  } catch (const InputError& e) {
+    std::cerr << "ngpc-sim sweep: point " << p.index << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ngpc-sim sweep: point " << p.index << ": internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+std::string csv_cell(const std::string& x) {
+  if (x.find_first_of(",\"\n") == std::string::npos) return x;
+  std::string q = "\"";
+  for (char c : x) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+void merge(const SweepSpec& spec, const std::vector<SweepPoint>& pts, const std::string& out) {
+  std::ostringstream csv;
+  csv << "point,trace";
+  for (const auto& [key, vals] : spec.grid) csv << ',' << csv_cell(key);
+  for (const std::string& s : spec.stats) csv << ',' << csv_cell(s);
+  csv << '\n';
+  std::vector<std::vector<std::string>> rows;
+  for (const SweepPoint& p : pts) {
+    const std::string f = point_dir(out, p.index) + "/stats.json";
+    if (!fs::exists(f)) continue;
+    const nlohmann::json j = nlohmann::json::parse(std::ifstream(f));
+    std::vector<std::string> row{std::to_string(p.index), fs::path(p.trace).filename().string()};
+    for (const auto& [key, val] : p.grid) row.push_back(val);
+    for (const std::string& s : spec.stats) {
+      if (!j.contains(s)) {
+        row.push_back("");
+        continue;
+      }
+      const auto& v = j[s]["value"];
+      row.push_back(v.is_number() ? fmt(v.get<double>(), 4) : v.get<std::string>());
+    }
+    for (size_t c = 0; c < row.size(); ++c) csv << (c ? "," : "") << csv_cell(row[c]);
+    csv << '\n';
+    rows.push_back(row);
+  }
+  write_file_atomic(out + "/sweep.csv", csv.str());
+  std::vector<std::string> header{"point", "trace"};
+  for (const auto& [key, vals] : spec.grid) header.push_back(key);
+  for (const std::string& s : spec.stats) header.push_back(s);
+  std::cout << aligned_table(header, rows);
+}
+
+}  // namespace
+
 int cmd_sweep(const Args& args) {
-  namespace po = boost::program_options;
   po::options_description options("options");
-  options.add_options()("help,h", "print this help");
+  options.add_options()("help,h", "print this help")(
+      "spec", po::value<std::string>(), "sweep specification (JSON)")(
+      "out", po::value<std::string>(), "output directory")(
+      "jobs,j", po::value<unsigned>()->default_value(1), "points run in parallel")(
+      "frames", po::value<std::string>(), "frame range of every trace")(
+      "dry-run", "list the points and exit");
+  po::positional_options_description pos;
+  pos.add("spec", 1);
   po::variables_map vm;
   const std::vector<std::string> rest(args.begin() + 1, args.end());
-  po::store(po::command_line_parser(rest).options(options).run(), vm);
+  po::store(po::command_line_parser(rest).options(options).positional(pos).run(), vm);
+  po::notify(vm);
   if (vm.count("help")) {
-    std::cout << "usage: ngpc-sim sweep [options]\n\n" << options;
+    std::cout << kSweepUsage << "\n" << options;
     return 0;
   }
-  std::cerr << "ngpc-sim sweep: not implemented yet\n";
-  return 2;
+  if (!vm.count("spec")) throw InputError("no sweep specification given (see --help)");
+  const SweepSpec spec = read_sweep_spec(vm["spec"].as<std::string>());
+  const std::vector<SweepPoint> pts = expand(spec);
+  // Every point's configuration is checked before anything runs.
+  for (const SweepPoint& p : pts) {
+    try {
+      load_config(spec.config, p.sets);
+    } catch (const InputError& e) {
+      throw InputError("sweep point " + std::to_string(p.index) + ": " + e.what());
+    }
+  }
+  if (vm.count("dry-run")) {
+    for (const SweepPoint& p : pts) {
+      std::cout << p.index << "  " << p.trace;
+      for (const std::string& s : p.sets) std::cout << "  --set " << s;
+      std::cout << "\n";
+    }
+    return 0;
+  }
+  if (!vm.count("out")) throw InputError("--out DIR is required (see --help)");
+  const std::string out = vm["out"].as<std::string>();
+  std::error_code ec;
+  fs::create_directories(out + "/points", ec);
+  if (ec) throw InputError("--out " + out + ": cannot create directory: " + ec.message());
+  const std::string frames = vm.count("frames") ? vm["frames"].as<std::string>() : "";
+  const unsigned jobs = std::max(1u, vm["jobs"].as<unsigned>());
+  const bool tty = isatty(STDERR_FILENO);
+
+  size_t done = 0, skipped = 0, failed = 0, running = 0;
+  auto report = [&] {
+    if (tty)
+      std::fprintf(stderr, "\rngpc-sim sweep: %zu/%zu points done (%zu resumed, %zu failed)",
+                   done + skipped, pts.size(), skipped, failed);
+  };
+  auto reap = [&] {
+    int status = 0;
+    if (wait(&status) > 0) {
+      --running;
+      if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        ++done;
+      else
+        ++failed;
+      report();
+    }
+  };
+  std::cout.flush();
+  for (const SweepPoint& p : pts) {
+    const std::string dir = point_dir(out, p.index);
+    if (fs::exists(dir + "/stats.json")) {
+      ++skipped;
+      report();
+      continue;
+    }
+    while (running >= jobs) reap();
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+      const int st = run_point(spec, p, dir, frames);
+      std::cerr.flush();
+      _exit(st);
+    }
+    ++running;
+  }
+  while (running > 0) reap();
+  if (tty) std::fprintf(stderr, "\n");
+  merge(spec, pts, out);
+  std::cerr << "ngpc-sim sweep: " << done << " run, " << skipped << " resumed, " << failed
+            << " failed; " << out << "/sweep.csv\n";
+  return failed ? 1 : 0;
 }
 
 }  // namespace ngpc::cli
