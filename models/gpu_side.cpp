@@ -29,9 +29,10 @@ void GpuSide::execute(const GpuJob& job) {
 }
 
 void GpuSide::run() {
-  sc_core::sc_event_or_list any;
-  for (auto& p : from_nfp) any |= p->data_written_event();
-  any |= standalone_ev_;
+  // A member, not a local: the list must outlive this thread's stack, which SystemC tears down
+  // while the thread still waits on it when the simulation ends.
+  for (auto& p : from_nfp) any_ |= p->data_written_event();
+  any_ |= standalone_ev_;
   size_t rr = 0;
   for (;;) {
     // Finished NGPC batches round robin over the NFPs (they finish in about the same order they
@@ -58,7 +59,7 @@ void GpuSide::run() {
       done->notify(sc_core::SC_ZERO_TIME);
       continue;
     }
-    sc_core::wait(any);
+    sc_core::wait(any_);
   }
 }
 

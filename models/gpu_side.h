@@ -51,6 +51,7 @@ class GpuSide : public sc_core::sc_module {
   MemorySystem& mem_;
   std::deque<std::pair<GpuJob, sc_core::sc_event*>> standalone_;
   sc_core::sc_event standalone_ev_;
+  sc_core::sc_event_or_list any_;
   sc_core::sc_event batch_done_;
   uint64_t batches_done_ = 0;
   MemCompletion mem_done_;

@@ -5,10 +5,14 @@
 namespace ngpc {
 
 void reset_systemc_context() {
-  // The old context is deliberately not deleted: SystemC 2.3 objects still registered with it
-  // may refer to it during static destruction. One small context per run is the cost.
-  sc_core::sc_curr_simcontext = new sc_core::sc_simcontext();
-  sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
+  // Contexts made here are deleted by the next reset (every module of that simulation must be
+  // gone by then). SystemC's own start-up context is never deleted: static objects of the
+  // library still refer to it at exit.
+  static sc_core::sc_simcontext* ours = nullptr;
+  if (ours && ours == sc_core::sc_curr_simcontext) delete ours;
+  ours = new sc_core::sc_simcontext();
+  sc_core::sc_curr_simcontext = ours;
+  sc_core::sc_default_global_context = ours;
   // sc_stop() at the end of every replay is expected, not news.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
 }
