@@ -49,11 +49,12 @@ EncodingEngine::EncodingEngine(sc_core::sc_module_name name, uint32_t nfp, const
     : sc_module(name),
       nfp_(nfp),
       cfg_(cfg),
-      mem_(mem),
+      mem_("mem"),
       plan_(plan),
       timing_(encode_timing(cfg.nfp.encoding)),
       sram_(grid_sram_params(cfg.nfp.encoding.grid_sram)),
       period_(sc_time(1.0 / cfg.clock_hz, SC_SEC)) {
+  mem_.bind(mem);
   SC_THREAD(run);
 }
 
@@ -94,7 +95,7 @@ void EncodingEngine::run() {
         const double fill = static_cast<double>(units.fill_bytes());
         const double l2_share = cfg_.memory.l2.capacity_bytes * cfg_.memory.l2.grid_share;
         const double dram = nfp_ == 0 || fill <= 0 ? fill : fill * (1 - std::min(1.0, l2_share / fill));
-        mem_.transfer(MemSource::Ngpc, fill, dram, 0, &mem_done_, "grid fill", nfp_);
+        mem_->transfer(MemSource::Ngpc, fill, dram, 0, &mem_done_, "grid fill", nfp_);
         mem_done_.wait_done();
         act_.sram_fill_bytes += static_cast<uint64_t>(fill);
       }
@@ -140,7 +141,7 @@ void EncodingEngine::run() {
       act_.feature_bytes_out +=
           n * levels * w.layout->params.features * w.layout->params.feature_bytes;
       const sc_time start = sc_core::sc_time_stamp();
-      mem_.transfer(MemSource::Ngpc, miss_bytes, miss_bytes * ep.dram_fraction, 0, &mem_done_,
+      mem_->transfer(MemSource::Ngpc, miss_bytes, miss_bytes * ep.dram_fraction, 0, &mem_done_,
                     "grid misses", nfp_);
       sc_core::wait(period_ * std::ceil(cycles));
       mem_done_.wait_done();

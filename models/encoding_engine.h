@@ -76,7 +76,7 @@ class EncodingEngine : public sc_core::sc_module {
 
   uint32_t nfp_;
   const Config& cfg_;
-  MemorySystem& mem_;
+  sc_core::sc_port<MemoryIf> mem_;
   const FramePlan* const& plan_;
   EncodeTiming timing_;
   GridSramParams sram_;

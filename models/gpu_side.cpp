@@ -6,7 +6,8 @@ using sc_core::sc_time;
 using sc_core::SC_SEC;
 
 GpuSide::GpuSide(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem)
-    : sc_module(name), from_nfp("from_nfp", nfps), mem_(mem) {
+    : sc_module(name), from_nfp("from_nfp", nfps), mem_("mem") {
+  mem_.bind(mem);
   SC_THREAD(run);
 }
 
@@ -19,7 +20,7 @@ void GpuSide::execute(const GpuJob& job) {
   const double start = sc_core::sc_time_stamp().to_seconds();
   if (job.time_s > 0 || job.dram_bytes > 0) {
     const double cap = job.time_s > 0 ? job.dram_bytes / job.time_s : 0;
-    mem_.transfer(MemSource::Gpu, 0, job.dram_bytes, cap, &mem_done_, "GPU traffic");
+    mem_->transfer(MemSource::Gpu, 0, job.dram_bytes, cap, &mem_done_, "GPU traffic");
     sc_core::wait(sc_time(job.time_s, SC_SEC));
     mem_done_.wait_done();
   }

@@ -48,7 +48,7 @@ class GpuSide : public sc_core::sc_module {
   void run();
   void execute(const GpuJob& job);
 
-  MemorySystem& mem_;
+  sc_core::sc_port<MemoryIf> mem_;
   std::deque<std::pair<GpuJob, sc_core::sc_event*>> standalone_;
   sc_core::sc_event standalone_ev_;
   sc_core::sc_event_or_list any_;

@@ -38,7 +38,16 @@ struct MemoryStats {
   uint64_t transfers = 0;
 };
 
-class MemorySystem : public sc_core::sc_module {
+// What requesters see of the memory system (they reach it through an sc_port).
+class MemoryIf : public virtual sc_core::sc_interface {
+ public:
+  // Starts a transfer now; see MemorySystem::transfer.
+  virtual void transfer(MemSource src, double link_bytes, double dram_bytes, double rate_cap,
+                        MemCompletion* done, const char* what = "transfer",
+                        uint32_t requester = 0) = 0;
+};
+
+class MemorySystem : public sc_core::sc_module, public MemoryIf {
  public:
   SC_HAS_PROCESS(MemorySystem);
   MemorySystem(sc_core::sc_module_name name, const MemoryConfig& cfg);
@@ -49,7 +58,8 @@ class MemorySystem : public sc_core::sc_module {
   // completes when the last byte has arrived, i.e. after transfer time plus access latency.
   // `what` and `requester` (an NFP index) label the transfer on the timeline.
   void transfer(MemSource src, double link_bytes, double dram_bytes, double rate_cap,
-                MemCompletion* done, const char* what = "transfer", uint32_t requester = 0);
+                MemCompletion* done, const char* what = "transfer",
+                uint32_t requester = 0) override;
 
   // When set, every completed transfer is appended (for the first frame's timeline).
   std::vector<TimelineEvent>* record = nullptr;

@@ -82,10 +82,11 @@ MlpEngine::MlpEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& c
     : sc_module(name),
       nfp_(nfp),
       cfg_(cfg),
-      mem_(mem),
+      mem_("mem"),
       plan_(plan),
       timing_(mlp_timing(cfg.nfp.mlp)),
       period_(sc_time(1.0 / cfg.clock_hz, SC_SEC)) {
+  mem_.bind(mem);
   SC_THREAD(run);
 }
 
@@ -115,7 +116,7 @@ void MlpEngine::run() {
       if (from_l2 || !weights_loaded_[w.mlp_id]) {
         weights_loaded_[w.mlp_id] = 1;
         const double bytes = weight_bytes(timing_, w.layers);
-        mem_.transfer(MemSource::Ngpc, bytes, 0, 0, &mem_done_, "MLP weights", nfp_);
+        mem_->transfer(MemSource::Ngpc, bytes, 0, 0, &mem_done_, "MLP weights", nfp_);
         mem_done_.wait_done();
         act_.weight_load_bytes += static_cast<uint64_t>(bytes);
       }

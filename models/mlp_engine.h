@@ -60,7 +60,7 @@ class MlpEngine : public sc_core::sc_module {
 
   uint32_t nfp_;
   const Config& cfg_;
-  MemorySystem& mem_;
+  sc_core::sc_port<MemoryIf> mem_;
   const FramePlan* const& plan_;
   MlpTiming timing_;
   sc_core::sc_time period_;

@@ -158,6 +158,9 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
   for (const auto& [name, j] : parts)
     st.add(std::string("energy_") + name + "_mj", j / n * 1e3, "mJ",
            std::string("per frame, NGPC energy of ") + name);
+  for (const auto& [name, j] : parts)
+    st.add(std::string("energy_") + name + "_pj_per_query", safe_div(j, queries) * 1e12, "pJ",
+           std::string("NGPC energy of ") + name + " per encode query");
   const double power = safe_div(ej, T);
   st.add("ngpc_power_w", power, "W", "NGPC power: energy / simulated time (leakage included)");
   st.add("ngpc_leakage_w", r.leakage_w, "W", "NGPC leakage power");
