@@ -41,11 +41,8 @@ GridSram::GridSram(const GridSramParams& params, uint64_t level_entries, uint32_
   const uint64_t set_bytes = static_cast<uint64_t>(params.line_bytes) * params.associativity;
   sets_ = static_cast<uint32_t>(
       std::min<uint64_t>(std::max<uint64_t>(params.capacity_bytes / set_bytes, 1), UINT32_MAX));
-  // Only a Cache that cannot hold the whole table keeps tags.
-  if (!fits_ && params.policy == SramPolicy::Cache) {
-    tags_.assign(static_cast<size_t>(sets_) * params.associativity, 0);
-    last_use_.assign(tags_.size(), 0);
-  }
+  // Only a Cache that cannot hold the whole table keeps tags, allocated on first use: an engine
+  // that never simulates addresses (sampled mode) then costs no memory for them.
   bank_count_.assign(params.banks, 0);
 }
 
@@ -58,6 +55,10 @@ void GridSram::reset() {
 }
 
 bool GridSram::cache_lookup(uint32_t line) {
+  if (tags_.empty()) {
+    tags_.assign(static_cast<size_t>(sets_) * params_.associativity, 0);
+    last_use_.assign(tags_.size(), 0);
+  }
   const size_t base = static_cast<size_t>(line % sets_) * params_.associativity;
   for (uint32_t w = 0; w < params_.associativity; ++w) {
     if (tags_[base + w] == line + 1ull) {
