@@ -33,10 +33,18 @@ void replay_bundled(benchmark::State& state, const char* app, const char* res, u
   state.counters["queries_per_s"] = benchmark::Counter(queries, benchmark::Counter::kIsRate);
 }
 
-void BM_ReplayNerf4kNgpc64(benchmark::State& s) { replay_bundled(s, "nerf", "4k", 64); }
-void BM_ReplayNerf4kNgpc8(benchmark::State& s) { replay_bundled(s, "nerf", "4k", 8); }
-void BM_ReplayGia4kNgpc64(benchmark::State& s) { replay_bundled(s, "gia", "4k", 64); }
-void BM_ReplayNsdf1080pNgpc64(benchmark::State& s) { replay_bundled(s, "nsdf", "1080p", 64); }
+void BM_ReplayNerf4kNgpc64(benchmark::State& s) {
+  replay_bundled(s, "nerf", "4k", 64);
+}
+void BM_ReplayNerf4kNgpc8(benchmark::State& s) {
+  replay_bundled(s, "nerf", "4k", 8);
+}
+void BM_ReplayGia4kNgpc64(benchmark::State& s) {
+  replay_bundled(s, "gia", "4k", 64);
+}
+void BM_ReplayNsdf1080pNgpc64(benchmark::State& s) {
+  replay_bundled(s, "nsdf", "1080p", 64);
+}
 BENCHMARK(BM_ReplayNerf4kNgpc64)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_ReplayNerf4kNgpc8)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_ReplayGia4kNgpc64)->Unit(benchmark::kSecond)->Iterations(1);

@@ -7,26 +7,26 @@
 namespace ngpc {
 
 struct EncodingActivity {
-  uint64_t lookups = 0;            // (query, level) pairs through pos_fract/grid_index/interp
-  uint64_t hashed_lookups = 0;     // of which on hashed levels (hash instead of dense index)
-  uint64_t corner_reads = 0;       // grid SRAM reads (one 2F-byte entry each), hits + misses
-  uint64_t sram_hits = 0;          // corner reads served by the grid SRAM
-  uint64_t sram_misses = 0;        // corner reads sent to L2/DRAM
-  uint64_t sram_fill_bytes = 0;    // bytes written into grid SRAMs (per-frame fills, line refills)
+  uint64_t lookups = 0;          // (query, level) pairs through pos_fract/grid_index/interp
+  uint64_t hashed_lookups = 0;   // of which on hashed levels (hash instead of dense index)
+  uint64_t corner_reads = 0;     // grid SRAM reads (one 2F-byte entry each), hits + misses
+  uint64_t sram_hits = 0;        // corner reads served by the grid SRAM
+  uint64_t sram_misses = 0;      // corner reads sent to L2/DRAM
+  uint64_t sram_fill_bytes = 0;  // bytes written into grid SRAMs (per-frame fills, line refills)
   uint64_t bank_conflict_cycles = 0;  // cycles lost to bank conflicts
-  uint64_t busy_cycles = 0;        // level-unit cycles doing work (summed over units)
-  uint64_t feature_bytes_out = 0;  // encoded features written to the FIFO
+  uint64_t busy_cycles = 0;           // level-unit cycles doing work (summed over units)
+  uint64_t feature_bytes_out = 0;     // encoded features written to the FIFO
 };
 
 struct MlpActivity {
-  uint64_t macs = 0;                  // MACs issued, padding included
-  uint64_t useful_macs = 0;           // MACs of the unpadded network
+  uint64_t macs = 0;         // MACs issued, padding included
+  uint64_t useful_macs = 0;  // MACs of the unpadded network
   uint64_t weight_buffer_read_bytes = 0;
-  uint64_t weight_load_bytes = 0;     // weights brought into the buffer (from L2)
+  uint64_t weight_load_bytes = 0;  // weights brought into the buffer (from L2)
   uint64_t activation_read_bytes = 0;
   uint64_t activation_write_bytes = 0;
-  uint64_t activation_unit_ops = 0;   // non-ReLU activation evaluations
-  uint64_t busy_cycles = 0;           // MAC-array busy cycles
+  uint64_t activation_unit_ops = 0;  // non-ReLU activation evaluations
+  uint64_t busy_cycles = 0;          // MAC-array busy cycles
 };
 
 struct MemoryActivity {

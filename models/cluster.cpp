@@ -7,8 +7,8 @@
 
 namespace ngpc {
 
-using sc_core::sc_time;
 using sc_core::SC_SEC;
+using sc_core::sc_time;
 
 Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg,
                  const std::vector<FrameWork>& frames, const PositionSource* positions)
@@ -203,7 +203,8 @@ void Cluster::dispatch() {
     gpu_.record = false;
     mem_.record = nullptr;
     recording_ = false;
-    if (on_frame) on_frame(static_cast<uint32_t>(stats_.size()), static_cast<uint32_t>(frames_.size()));
+    if (on_frame)
+      on_frame(static_cast<uint32_t>(stats_.size()), static_cast<uint32_t>(frames_.size()));
   }
   finished_ = true;
   sc_core::sc_stop();

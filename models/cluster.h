@@ -3,17 +3,16 @@
 // dispatcher) walks the frames; everything else reacts to the transactions it issues.
 #pragma once
 
-#include <systemc>
-
 #include <functional>
 #include <memory>
+#include <systemc>
 #include <vector>
 
 #include "models/activity.h"
+#include "models/encode_sampler.h"
 #include "models/gpu_side.h"
 #include "models/machine_config.h"
 #include "models/memory_system.h"
-#include "models/encode_sampler.h"
 #include "models/nfp.h"
 #include "models/workload.h"
 
@@ -21,10 +20,10 @@ namespace ngpc {
 
 struct FrameStats {
   uint32_t frame = 0;
-  double time_s = 0;          // simulated frame time
-  double gpu_busy_s = 0;      // GPU side busy (rest kernels)
-  double encode_busy_s = 0;   // summed over NFPs
-  double mlp_busy_s = 0;      // summed over NFPs
+  double time_s = 0;            // simulated frame time
+  double gpu_busy_s = 0;        // GPU side busy (rest kernels)
+  double encode_busy_s = 0;     // summed over NFPs
+  double mlp_busy_s = 0;        // summed over NFPs
   double encode_max_nfp_s = 0;  // busiest NFP's encoder
   double mlp_max_nfp_s = 0;
   uint64_t batches = 0;
@@ -32,8 +31,8 @@ struct FrameStats {
   // independent estimates weighted by their queries), and the largest of any single kernel.
   double sampling_rel_err = 0;
   double sampling_kernel_max_rel_err = 0;
-  MemoryStats memory;           // this frame's traffic
-  Activity activity;            // this frame's actions
+  MemoryStats memory;  // this frame's traffic
+  Activity activity;   // this frame's actions
 };
 
 class Cluster : public sc_core::sc_module {

@@ -34,8 +34,8 @@ FrameBatches::FrameBatches(const FrameWork& fw, uint64_t batch_size) {
   }
 }
 
-void sample_positions(const PositionSource* source, uint32_t frame, uint32_t kernel,
-                      uint64_t first, uint32_t n, uint32_t dims, float* out) {
+void sample_positions(const PositionSource* source, uint32_t frame, uint32_t kernel, uint64_t first,
+                      uint32_t n, uint32_t dims, float* out) {
   if (source) {
     source->positions(frame, kernel, first, n, dims, out);
     return;
@@ -44,8 +44,8 @@ void sample_positions(const PositionSource* source, uint32_t frame, uint32_t ker
   const uint64_t seed = mix64(frame * 0x10001ull + kernel);
   for (uint64_t q = 0; q < n; ++q)
     for (uint32_t d = 0; d < dims; ++d)
-      out[q * dims + d] = static_cast<float>((mix64(seed ^ ((first + q) * 8 + d)) >> 40) *
-                                             (1.0 / 16777216.0));
+      out[q * dims + d] =
+          static_cast<float>((mix64(seed ^ ((first + q) * 8 + d)) >> 40) * (1.0 / 16777216.0));
 }
 
 namespace {
@@ -113,9 +113,9 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
     state.last_batch.resize(work.encoding_id + 1, UINT64_MAX);
   }
   if (!state.units[work.encoding_id])
-    state.units[work.encoding_id] = std::make_unique<LevelUnits>(
-        *work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram), timing.units,
-        work.inputs_per_cycle);
+    state.units[work.encoding_id] =
+        std::make_unique<LevelUnits>(*work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram),
+                                     timing.units, work.inputs_per_cycle);
   LevelUnits& units = *state.units[work.encoding_id];
   // L2 keeps what its grid share can of the table parts no SRAM holds.
   const double non_resident = static_cast<double>(units.non_resident_bytes());

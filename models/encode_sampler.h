@@ -53,8 +53,8 @@ bool sampling_saves_work(const FrameWork& fw, const FrameBatches& batches, const
 
 // Positions of queries [first, first + n) of a kernel: from the trace's scene, or uniform in the
 // unit cube when the trace has none.
-void sample_positions(const PositionSource* source, uint32_t frame, uint32_t kernel,
-                      uint64_t first, uint32_t n, uint32_t dims, float* out);
+void sample_positions(const PositionSource* source, uint32_t frame, uint32_t kernel, uint64_t first,
+                      uint32_t n, uint32_t dims, float* out);
 
 // Deterministic stateless mixing (splitmix64), used for seeded choices.
 uint64_t mix64(uint64_t x);

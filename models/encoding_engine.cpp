@@ -7,8 +7,8 @@
 
 namespace ngpc {
 
-using sc_core::sc_time;
 using sc_core::SC_SEC;
+using sc_core::sc_time;
 
 EncodeTiming encode_timing(const EncodingEngineConfig& cfg) {
   EncodeTiming t;
@@ -94,7 +94,8 @@ void EncodingEngine::run() {
         filled_[w.encoding_id] = 1;
         const double fill = static_cast<double>(units.fill_bytes());
         const double l2_share = cfg_.memory.l2.capacity_bytes * cfg_.memory.l2.grid_share;
-        const double dram = nfp_ == 0 || fill <= 0 ? fill : fill * (1 - std::min(1.0, l2_share / fill));
+        const double dram =
+            nfp_ == 0 || fill <= 0 ? fill : fill * (1 - std::min(1.0, l2_share / fill));
         mem_->transfer(MemSource::Ngpc, fill, dram, 0, &mem_done_, "grid fill", nfp_);
         mem_done_.wait_done();
         act_.sram_fill_bytes += static_cast<uint64_t>(fill);
@@ -142,7 +143,7 @@ void EncodingEngine::run() {
           n * levels * w.layout->params.features * w.layout->params.feature_bytes;
       const sc_time start = sc_core::sc_time_stamp();
       mem_->transfer(MemSource::Ngpc, miss_bytes, miss_bytes * ep.dram_fraction, 0, &mem_done_,
-                    "grid misses", nfp_);
+                     "grid misses", nfp_);
       sc_core::wait(period_ * std::ceil(cycles));
       mem_done_.wait_done();
       busy_s_ += (sc_core::sc_time_stamp() - start).to_seconds();

@@ -6,9 +6,8 @@
 // for FIFO space (back-pressure from a slower MLP engine).
 #pragma once
 
-#include <systemc>
-
 #include <memory>
+#include <systemc>
 #include <vector>
 
 #include "models/activity.h"
@@ -44,9 +43,9 @@ struct EncodePlan {
   bool full_detail = false;
   std::vector<LevelCounters> sample;  // sampled mode: counters summed over the sampled batches
   uint64_t sampled_queries = 0;
-  double dram_fraction = 1;           // share of miss bytes L2 cannot serve
+  double dram_fraction = 1;  // share of miss bytes L2 cannot serve
   double miss_latency_cycles = 0;
-  double rel_err_cycles = 0;          // 95 % half-width / mean of sampled cycles per query
+  double rel_err_cycles = 0;  // 95 % half-width / mean of sampled cycles per query
 };
 
 // The per-frame context the engines read: plans per work item and encode kernel.
@@ -63,8 +62,8 @@ class EncodingEngine : public sc_core::sc_module {
   sc_core::sc_fifo_in<Batch*> in;
   sc_core::sc_fifo_out<Batch*> out;
 
-  EncodingEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg,
-                 MemorySystem& mem, const FramePlan* const& plan);
+  EncodingEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg, MemorySystem& mem,
+                 const FramePlan* const& plan);
 
   const EncodingActivity& activity() const { return act_; }
   double busy_s() const { return busy_s_; }

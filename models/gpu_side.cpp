@@ -2,8 +2,8 @@
 
 namespace ngpc {
 
-using sc_core::sc_time;
 using sc_core::SC_SEC;
+using sc_core::sc_time;
 
 GpuSide::GpuSide(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem)
     : sc_module(name), from_nfp("from_nfp", nfps), mem_("mem") {

@@ -6,11 +6,10 @@
 // the other way round.
 #pragma once
 
-#include <systemc>
-
 #include <deque>
 #include <functional>
 #include <string>
+#include <systemc>
 #include <vector>
 
 #include "models/batch.h"

@@ -109,8 +109,9 @@ GridLayout make_grid_layout(const GridParams& params) {
   layout.levels.reserve(p.levels);
   for (uint32_t l = 0; l < p.levels; ++l) {
     GridLevel level;
-    level.scale = std::exp2(static_cast<float>(l) * log2_scale) *
-                      static_cast<float>(p.base_resolution) - 1.0f;
+    level.scale =
+        std::exp2(static_cast<float>(l) * log2_scale) * static_cast<float>(p.base_resolution) -
+        1.0f;
     // (uint32_t)ceilf(scale) is only defined for scale > -1 and below 2^32; beyond 2^31 the
     // dense index arithmetic is meaningless anyway.
     if (!(level.scale >= 0.0f) || !(level.scale < 2147483648.0f)) {
@@ -173,8 +174,8 @@ uint32_t grid_index(GridType type, uint32_t entries, uint32_t resolution, const 
   return mod_entries(index, entries);
 }
 
-void level_corners(const GridLayout& layout, uint32_t level, const float* x,
-                   uint32_t* corner_index, float* weight) {
+void level_corners(const GridLayout& layout, uint32_t level, const float* x, uint32_t* corner_index,
+                   float* weight) {
   if (level >= layout.levels.size()) {
     throw std::out_of_range("level_corners: level " + std::to_string(level) + " of a " +
                             std::to_string(layout.levels.size()) + "-level grid");

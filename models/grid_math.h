@@ -34,14 +34,14 @@ struct GridLevel {
 };
 
 struct GridLayout {
-  GridParams params;          // as given (per_level_scale may be 0)
-  float per_level_scale;      // effective b as tcnn holds it (a float), derived if params gave 0
+  GridParams params;      // as given (per_level_scale may be 0)
+  float per_level_scale;  // effective b as tcnn holds it (a float), derived if params gave 0
   std::vector<GridLevel> levels;
-  uint64_t total_entries;     // sum of levels[i].entries
-  uint64_t parameters;        // total_entries * features
-  uint64_t bytes;             // total_entries * entry_bytes
-  uint32_t entry_bytes;       // features * feature_bytes: one corner read
-  uint32_t corners;           // 2^dims corner reads per input per level
+  uint64_t total_entries;  // sum of levels[i].entries
+  uint64_t parameters;     // total_entries * features
+  uint64_t bytes;          // total_entries * entry_bytes
+  uint32_t entry_bytes;    // features * feature_bytes: one corner read
+  uint32_t corners;        // 2^dims corner reads per input per level
 };
 
 // Validates `params` and lays the levels out as tcnn's GridEncodingTemplated constructor does.
@@ -67,7 +67,7 @@ uint32_t grid_index(GridType type, uint32_t entries, uint32_t resolution, const 
 // interpolation weights of one position x in [0,1]^dims, as tcnn's kernel_grid computes them
 // (p = fmaf(scale, x, 0.5f), floor, frac; corner ordering: bit i of the corner id selects +1
 // along dim i). corner_index and weight hold layout.corners elements.
-void level_corners(const GridLayout& layout, uint32_t level, const float* x,
-                   uint32_t* corner_index, float* weight);
+void level_corners(const GridLayout& layout, uint32_t level, const float* x, uint32_t* corner_index,
+                   float* weight);
 
 }  // namespace ngpc

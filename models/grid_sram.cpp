@@ -46,7 +46,9 @@ GridSram::GridSram(const GridSramParams& params, uint64_t level_entries, uint32_
   bank_count_.assign(params.banks, 0);
 }
 
-uint64_t GridSram::resident_bytes() const { return resident_entries_ * entry_bytes_; }
+uint64_t GridSram::resident_bytes() const {
+  return resident_entries_ * entry_bytes_;
+}
 
 void GridSram::reset() {
   std::fill(tags_.begin(), tags_.end(), 0);

@@ -26,9 +26,9 @@ struct GridSramParams {
 };
 
 struct SramGroupResult {
-  uint32_t cycles;      // SRAM cycles the group occupies (bank conflicts); misses add no cycles here
-  uint32_t hits;        // distinct entries read from the SRAM
-  uint32_t misses;      // distinct entries not resident
+  uint32_t cycles;  // SRAM cycles the group occupies (bank conflicts); misses add no cycles here
+  uint32_t hits;    // distinct entries read from the SRAM
+  uint32_t misses;  // distinct entries not resident
   uint64_t miss_bytes;  // distinct missing lines * line_bytes, fetched from L2/DRAM
 };
 

@@ -15,7 +15,9 @@ LevelCounters& LevelCounters::operator+=(const LevelCounters& o) {
   return *this;
 }
 
-uint32_t unit_of_level(uint32_t level, uint32_t units) { return level % units; }
+uint32_t unit_of_level(uint32_t level, uint32_t units) {
+  return level % units;
+}
 
 uint64_t sram_capacity_per_level(uint64_t capacity, uint32_t levels, uint32_t units) {
   const uint32_t share = (levels + units - 1) / units;  // levels one unit serves at most

@@ -1,6 +1,6 @@
-// The effective machine configuration (models/ sees only this plain struct, never JSON) as plain numbers in base units (Hz, bytes, bytes/s, seconds,
-// mm², W, J). Filled once at load time from the JSON files (see config_loader.h); the hot paths of
-// the models only ever see these plain values.
+// The effective machine configuration (models/ sees only this plain struct, never JSON) as plain
+// numbers in base units (Hz, bytes, bytes/s, seconds, mm², W, J). Filled once at load time from the
+// JSON files (see config_loader.h); the hot paths of the models only ever see these plain values.
 #pragma once
 
 #include <cstdint>
@@ -10,13 +10,13 @@
 namespace ngpc {
 
 struct GridSramConfig {
-  uint64_t capacity_bytes = 1000000;  // "1 MB" per level unit [paper-2nd]
-  uint32_t banks = 8;                 // power of two [est]
-  uint32_t ports_per_bank = 1;        // [est]
+  uint64_t capacity_bytes = 1000000;   // "1 MB" per level unit [paper-2nd]
+  uint32_t banks = 8;                  // power of two [est]
+  uint32_t ports_per_bank = 1;         // [est]
   uint32_t access_latency_cycles = 2;  // [est]
-  std::string policy = "cache";       // "cache" (set-associative LRU) | "static" (resident prefix)
-  uint32_t line_bytes = 64;           // cache line, power of two [est]
-  uint32_t associativity = 4;         // [est]
+  std::string policy = "cache";        // "cache" (set-associative LRU) | "static" (resident prefix)
+  uint32_t line_bytes = 64;            // cache line, power of two [est]
+  uint32_t associativity = 4;          // [est]
 };
 
 struct EncodingEngineConfig {
@@ -30,14 +30,14 @@ struct EncodingEngineConfig {
 };
 
 struct MlpEngineConfig {
-  uint32_t rows = 64;  // [paper-2nd]
-  uint32_t cols = 64;  // [paper-2nd]
+  uint32_t rows = 64;                          // [paper-2nd]
+  uint32_t cols = 64;                          // [paper-2nd]
   std::string dataflow = "weight_stationary";  // | "output_stationary" [est]
   std::string precision = "fp16";              // | "fp32" | "int8" [est]
-  uint64_t weight_buffer_bytes = 65536;         // [est]
-  uint64_t activation_buffer_bytes = 524288;    // [est]
-  std::string weight_source = "buffer";         // | "l2": weights re-read from L2 each batch
-  bool weight_double_buffering = true;          // [est]
+  uint64_t weight_buffer_bytes = 65536;        // [est]
+  uint64_t activation_buffer_bytes = 524288;   // [est]
+  std::string weight_source = "buffer";        // | "l2": weights re-read from L2 each batch
+  bool weight_double_buffering = true;         // [est]
   // Extra cycles per batch row a layer's output activation costs (ReLU is free in the array's
   // output stage; transcendental ones take a pass through the activation unit) [est].
   std::map<std::string, uint32_t> activation_cycles_per_row = {
@@ -51,8 +51,8 @@ struct NfpConfig {
 };
 
 struct ClusterConfig {
-  uint32_t scaling_factor = 8;  // number of NFPs [paper-2nd]
-  uint32_t batch_size = 4096;   // queries per batch, multiple of 256 [est]
+  uint32_t scaling_factor = 8;            // number of NFPs [paper-2nd]
+  uint32_t batch_size = 4096;             // queries per batch, multiple of 256 [est]
   std::string dispatch = "least_loaded";  // | "round_robin"
   uint32_t dispatch_latency_cycles = 4;   // [est]
 };
@@ -80,12 +80,12 @@ struct MemoryConfig {
 
 struct GpuConfig {
   std::string name = "NVIDIA RTX 3090";
-  double die_area_mm2 = 628.4;  // [spec §1]
-  double board_power_w = 350;   // [spec §1]
-  bool fusion = true;           // rest-of-kernels fused into one kernel [paper]
-  double fusion_speedup = 9.94; // [paper]
-  bool overlap = true;          // GPU on batch n while the NGPC runs batch n+1 [paper-2nd]
-  uint32_t pipeline_depth = 2;  // batches in flight between NGPC and GPU [est]
+  double die_area_mm2 = 628.4;   // [spec §1]
+  double board_power_w = 350;    // [spec §1]
+  bool fusion = true;            // rest-of-kernels fused into one kernel [paper]
+  double fusion_speedup = 9.94;  // [paper]
+  bool overlap = true;           // GPU on batch n while the NGPC runs batch n+1 [paper-2nd]
+  uint32_t pipeline_depth = 2;   // batches in flight between NGPC and GPU [est]
   std::string profile = "gpu/rtx3090.json";  // GPU cost-model inputs, relative to configs/
 };
 
@@ -95,9 +95,9 @@ struct GpuConfig {
 // measured rates carry to every batch; in "full" mode every query of every batch is simulated on
 // its NFP's SRAMs.
 struct DetailConfig {
-  std::string mode = "sampled";   // | "full"
-  uint32_t sample_batches = 6;    // batches simulated per encode kernel [est]
-  uint32_t warmup_queries = 1024; // uncounted queries before each sampled batch [est]
+  std::string mode = "sampled";    // | "full"
+  uint32_t sample_batches = 6;     // batches simulated per encode kernel [est]
+  uint32_t warmup_queries = 1024;  // uncounted queries before each sampled batch [est]
   uint64_t seed = 1;
 };
 

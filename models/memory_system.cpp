@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <string>
 #include <limits>
+#include <string>
 
 namespace ngpc {
 
-using sc_core::sc_time;
 using sc_core::SC_SEC;
+using sc_core::sc_time;
 
 MemorySystem::MemorySystem(sc_core::sc_module_name name, const MemoryConfig& cfg)
     : sc_module(name), cfg_(cfg), last_(sc_core::SC_ZERO_TIME) {
@@ -29,7 +29,7 @@ void MemorySystem::complete(const Flow& f) {
   char name[96];
   std::snprintf(name, sizeof name, "%s %.0f B", f.what, f.bytes);
   record->push_back({f.src == MemSource::Gpu ? std::string("GPU DRAM")
-                                              : "NFP " + std::to_string(f.requester) + " memory",
+                                             : "NFP " + std::to_string(f.requester) + " memory",
                      name, f.start_s, end - f.start_s});
 }
 

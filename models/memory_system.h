@@ -6,10 +6,9 @@
 // GPU's own traffic, emerges from that sharing rather than from a formula.
 #pragma once
 
-#include <systemc>
-
 #include <array>
 #include <cstdint>
+#include <systemc>
 #include <vector>
 
 #include "models/machine_config.h"
@@ -31,9 +30,9 @@ struct MemCompletion {
 };
 
 struct MemoryStats {
-  double link_bytes = 0;           // over the NGPC <-> L2 link
-  double dram_bytes[2] = {0, 0};   // DRAM bytes by source (Ngpc, Gpu)
-  double link_busy_s = 0;          // integral of link utilisation over time (seconds at 100 %)
+  double link_bytes = 0;          // over the NGPC <-> L2 link
+  double dram_bytes[2] = {0, 0};  // DRAM bytes by source (Ngpc, Gpu)
+  double link_busy_s = 0;         // integral of link utilisation over time (seconds at 100 %)
   double dram_busy_s = 0;
   uint64_t transfers = 0;
 };
@@ -69,7 +68,7 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
 
  private:
   struct Flow {
-    double remaining = 0;  // in units of the flow's primary quantity (bytes)
+    double remaining = 0;           // in units of the flow's primary quantity (bytes)
     double a_link = 0, a_dram = 0;  // resource bytes per primary byte
     double cap = 0;
     double rate = 0;

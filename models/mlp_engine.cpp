@@ -4,8 +4,8 @@
 
 namespace ngpc {
 
-using sc_core::sc_time;
 using sc_core::SC_SEC;
+using sc_core::sc_time;
 
 uint32_t precision_bytes(const std::string& precision) {
   if (precision == "fp32") return 4;
@@ -21,7 +21,8 @@ MlpTiming mlp_timing(const MlpEngineConfig& cfg) {
   t.double_buffering = cfg.weight_double_buffering;
   t.elem_bytes = precision_bytes(cfg.precision);
   t.activation_buffer_bytes = cfg.activation_buffer_bytes;
-  for (const auto& [name, c] : cfg.activation_cycles_per_row) t.activation_cycles.emplace_back(name, c);
+  for (const auto& [name, c] : cfg.activation_cycles_per_row)
+    t.activation_cycles.emplace_back(name, c);
   return t;
 }
 
@@ -31,7 +32,9 @@ static uint32_t activation_cost(const MlpTiming& t, const std::string& name) {
   return 0;
 }
 
-static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+static uint64_t ceil_div(uint64_t a, uint64_t b) {
+  return (a + b - 1) / b;
+}
 
 uint64_t mlp_sub_batch(const MlpTiming& t, const std::vector<MlpLayer>& layers) {
   uint32_t widest = 16;

@@ -10,9 +10,8 @@
 // A non-ReLU output activation costs activation_cycles_per_row cycles per batch row.
 #pragma once
 
-#include <systemc>
-
 #include <string>
+#include <systemc>
 #include <vector>
 
 #include "models/activity.h"

@@ -14,7 +14,8 @@ void reset_systemc_context() {
   sc_core::sc_curr_simcontext = ours;
   sc_core::sc_default_global_context = ours;
   // sc_stop() at the end of every replay is expected, not news.
-  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
+                                          sc_core::SC_DO_NOTHING);
 }
 
 }  // namespace ngpc

@@ -13,17 +13,17 @@
 namespace ngpc {
 
 struct MlpLayer {
-  uint32_t in = 0;   // padded input width
-  uint32_t out = 0;  // padded output width
+  uint32_t in = 0;                         // padded input width
+  uint32_t out = 0;                        // padded output width
   uint32_t useful_in = 0, useful_out = 0;  // unpadded widths (for useful-MAC accounting)
   std::string activation = "relu";
 };
 
 struct EncodeKernelWork {
-  uint32_t kernel_index = 0;       // index in the trace frame (positions are keyed by it)
-  uint32_t encoding_id = 0;        // which grid (a frame may use several)
+  uint32_t kernel_index = 0;  // index in the trace frame (positions are keyed by it)
+  uint32_t encoding_id = 0;   // which grid (a frame may use several)
   const GridLayout* layout = nullptr;
-  uint32_t inputs_per_cycle = 1;   // per level unit, from the encoding's engine role
+  uint32_t inputs_per_cycle = 1;  // per level unit, from the encoding's engine role
   uint64_t queries = 0;
 };
 
@@ -36,11 +36,11 @@ struct MlpKernelWork {
 
 struct WorkItem {
   bool standalone_gpu = false;
-  std::string label;                    // step or kernel name, for the timeline
+  std::string label;  // step or kernel name, for the timeline
   std::vector<EncodeKernelWork> encodes;
-  std::vector<MlpKernelWork> mlps;      // in execution order
-  double gpu_time_s = 0;                // baseline GPU time of the item's gpu kernels
-  uint64_t gpu_dram_bytes = 0;          // their DRAM traffic
+  std::vector<MlpKernelWork> mlps;  // in execution order
+  double gpu_time_s = 0;            // baseline GPU time of the item's gpu kernels
+  uint64_t gpu_dram_bytes = 0;      // their DRAM traffic
   uint64_t max_queries() const;
 };
 

@@ -1,11 +1,10 @@
 // ngpc-sim entry point: subcommand dispatch only. SystemC's own main() calls sc_main().
-#include <systemc>
-
 #include <boost/program_options/errors.hpp>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <systemc>
 
 #include "sim/cli/commands.h"
 #include "sim/error.h"
@@ -13,7 +12,8 @@
 namespace {
 
 const char* kUsage =
-    "ngpc-sim " NGPC_VERSION " - cycle-approximate simulator of the NGPC neural-graphics accelerator\n"
+    "ngpc-sim " NGPC_VERSION
+    " - cycle-approximate simulator of the NGPC neural-graphics accelerator\n"
     "\n"
     "usage: ngpc-sim <subcommand> [options]\n"
     "\n"

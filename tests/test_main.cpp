@@ -1,9 +1,8 @@
 // SystemC's libsystemc provides main() and calls sc_main(); the test binary runs GoogleTest there.
 #include <gtest/gtest.h>
 
-#include <systemc>
-
 #include <cstdlib>
+#include <systemc>
 
 int sc_main(int argc, char* argv[]) {
   ::testing::InitGoogleTest(&argc, argv);

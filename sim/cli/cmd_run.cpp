@@ -1,11 +1,10 @@
 // `ngpc-sim run`: replay a trace on a configuration and report the results.
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <filesystem>
 #include <iostream>
 #include <string>
-
-#include <boost/program_options.hpp>
 
 #include "sim/cli/commands.h"
 #include "sim/cli/common_options.h"
@@ -25,11 +24,15 @@ namespace po = boost::program_options;
 namespace {
 
 const char* kRunUsage =
-    "usage: ngpc-sim run [--config F] [--set path=value]... (--trace FILE | --app APP --resolution RES\n"
-    "                    [--encoding ENC]) [--frames a:b] [--out DIR] [--json] [--detail sampled|full]\n"
+    "usage: ngpc-sim run [--config F] [--set path=value]... (--trace FILE | --app APP --resolution "
+    "RES\n"
+    "                    [--encoding ENC]) [--frames a:b] [--out DIR] [--json] [--detail "
+    "sampled|full]\n"
     "                    [--seed S]\n"
-    "       ngpc-sim run --default-experiment   the four bundled apps at 4K on the default machine\n\n"
-    "Replays every selected frame of the trace on the NGPC models and reports FPS, speed-up over the\n"
+    "       ngpc-sim run --default-experiment   the four bundled apps at 4K on the default "
+    "machine\n\n"
+    "Replays every selected frame of the trace on the NGPC models and reports FPS, speed-up over "
+    "the\n"
     "GPU, power, energy, area, bandwidth and the resource that bounded the frame.\n";
 
 struct Experiment {
@@ -61,9 +64,9 @@ std::string trace_path(const po::variables_map& vm) {
   }
   if (!vm.count("app") || !vm.count("resolution"))
     throw InputError("no trace: give --trace FILE, or --app and --resolution (see --help)");
-  return trace::find_bundled_trace(vm["app"].as<std::string>(), vm["resolution"].as<std::string>(),
-                                   vm.count("encoding") ? vm["encoding"].as<std::string>()
-                                                        : "hashgrid");
+  return trace::find_bundled_trace(
+      vm["app"].as<std::string>(), vm["resolution"].as<std::string>(),
+      vm.count("encoding") ? vm["encoding"].as<std::string>() : "hashgrid");
 }
 
 void write_outputs(const std::string& dir, const LoadedConfig& cfg, const StatSet& st,
@@ -90,8 +93,8 @@ int default_experiment(const po::variables_map& vm, bool progress) {
                     fmt(s.number("gpu_baseline_frame_time_ms"), 3), fmt(s.number("speedup"), 2),
                     fmt(s.number("ngpc_power_w"), 2), fmt(s.number("power_overhead_pct"), 2),
                     fmt(s.number("area_overhead_pct"), 2),
-                    std::get<std::string>(s.find("bound")->value),
-                    fmt(s.number("sim_wall_s"), 2), fmt(s.number("sim_cycles_per_s"), 3)});
+                    std::get<std::string>(s.find("bound")->value), fmt(s.number("sim_wall_s"), 2),
+                    fmt(s.number("sim_cycles_per_s"), 3)});
   }
   std::cout << "Default experiment: bundled 4K traces (hashgrid) on " << e.cfg.config.name << " ("
             << e.cfg.config.cluster.scaling_factor << " NFPs, "
@@ -108,8 +111,8 @@ int default_experiment(const po::variables_map& vm, bool progress) {
 int cmd_run(const Args& args) {
   po::options_description options("options");
   add_config_options(options);
-  options.add_options()("help,h", "print this help")(
-      "trace", po::value<std::string>(), "trace file (format ngpc-trace v1)")(
+  options.add_options()("help,h", "print this help")("trace", po::value<std::string>(),
+                                                     "trace file (format ngpc-trace v1)")(
       "app", po::value<std::string>(), "bundled trace: nerf | nsdf | nvr | gia")(
       "resolution", po::value<std::string>(), "bundled trace: 1080p | 4k | 8k")(
       "encoding", po::value<std::string>(),

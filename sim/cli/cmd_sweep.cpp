@@ -2,15 +2,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <boost/program_options.hpp>
-#include <nlohmann/json.hpp>
 
 #include "sim/cli/commands.h"
 #include "sim/config/config_loader.h"
@@ -33,7 +32,8 @@ namespace {
 const char* kSweepUsage =
     "usage: ngpc-sim sweep SPEC.json --out DIR [--jobs N] [--frames a:b] [--dry-run]\n\n"
     "Runs every point of the sweep (traces x the cartesian product of the grid; docs/sweeps.md),\n"
-    "each in its own process, writing DIR/points/NNNN/{config,stats}.json and finally DIR/sweep.csv.\n"
+    "each in its own process, writing DIR/points/NNNN/{config,stats}.json and finally "
+    "DIR/sweep.csv.\n"
     "Points whose stats.json exists are kept: an interrupted sweep resumes where it stopped.\n";
 
 std::string point_dir(const std::string& out, size_t i) {
@@ -47,8 +47,8 @@ int run_point(const SweepSpec& spec, const SweepPoint& p, const std::string& dir
               const std::string& frames) {
   try {
     const LoadedConfig cfg = load_config(spec.config, p.sets);
-    const TechTable tech =
-        load_tech_table(resolve_config_ref(cfg.config, cfg.config.tech.table), cfg.config.tech.node);
+    const TechTable tech = load_tech_table(resolve_config_ref(cfg.config, cfg.config.tech.table),
+                                           cfg.config.tech.node);
     const trace::Trace t = trace::read_trace(p.trace);
     ReplayOptions opt;
     opt.frames = frames;
@@ -70,18 +70,11 @@ int run_point(const SweepSpec& spec, const SweepPoint& p, const std::string& dir
   }
 }
 
-std::string csv_cell(const std::string& x) {
-  if (x.find_first_of(",\"\n") == std::string::npos) return x;
-  std::string q = "\"";
-  for (char c : x) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 void merge(const SweepSpec& spec, const std::vector<SweepPoint>& pts, const std::string& out) {
   std::ostringstream csv;
   csv << "point,trace";
-  for (const auto& [key, vals] : spec.grid) csv << ',' << csv_cell(key);
-  for (const std::string& s : spec.stats) csv << ',' << csv_cell(s);
+  for (const auto& [key, vals] : spec.grid) csv << ',' << csv_field(key);
+  for (const std::string& s : spec.stats) csv << ',' << csv_field(s);
   csv << '\n';
   std::vector<std::vector<std::string>> rows;
   for (const SweepPoint& p : pts) {
@@ -98,7 +91,7 @@ void merge(const SweepSpec& spec, const std::vector<SweepPoint>& pts, const std:
       const auto& v = j[s]["value"];
       row.push_back(v.is_number() ? fmt(v.get<double>(), 4) : v.get<std::string>());
     }
-    for (size_t c = 0; c < row.size(); ++c) csv << (c ? "," : "") << csv_cell(row[c]);
+    for (size_t c = 0; c < row.size(); ++c) csv << (c ? "," : "") << csv_field(row[c]);
     csv << '\n';
     rows.push_back(row);
   }
@@ -113,12 +106,12 @@ void merge(const SweepSpec& spec, const std::vector<SweepPoint>& pts, const std:
 
 int cmd_sweep(const Args& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "print this help")(
-      "spec", po::value<std::string>(), "sweep specification (JSON)")(
+  options.add_options()("help,h", "print this help")("spec", po::value<std::string>(),
+                                                     "sweep specification (JSON)")(
       "out", po::value<std::string>(), "output directory")(
       "jobs,j", po::value<unsigned>()->default_value(1), "points run in parallel")(
-      "frames", po::value<std::string>(), "frame range of every trace")(
-      "dry-run", "list the points and exit");
+      "frames", po::value<std::string>(), "frame range of every trace")("dry-run",
+                                                                        "list the points and exit");
   po::positional_options_description pos;
   pos.add("spec", 1);
   po::variables_map vm;

@@ -9,6 +9,7 @@
 
 #include "models/grid_math.h"
 #include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/trace/model_grid.h"
 #include "sim/trace/trace.h"
 
 namespace ngpc::gpu {
@@ -44,8 +45,7 @@ MlpCost mlp_cost(const GpuProfile& p, const trace::MlpModel& mlp, uint64_t queri
 RestCost rest_cost(const GpuProfile& p, const std::string& name, uint64_t elements,
                    uint64_t samples);
 
-// The GridParams of a trace encoding model.
-GridParams grid_params(const trace::EncodingModel& m);
+using trace::grid_params;  // sim/trace/model_grid.h
 
 // Padded MACs per query of a fully fused MLP (input and output padded to 16).
 double mlp_macs_per_query(const trace::MlpModel& mlp);

@@ -1,10 +1,9 @@
 #include "sim/replay/replay.h"
 
-#include <systemc>
-
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <systemc>
 
 #include "models/sim_context.h"
 #include "sim/replay/workload_builder.h"
@@ -21,7 +20,8 @@ RunResult replay(const trace::Trace& trace, const Config& cfg, const TechTable& 
   std::unique_ptr<PositionSource> positions = trace::make_position_source(trace);
 
   RunResult r;
-  r.positions = positions ? trace.positions.type + (trace.positions.scene.empty() ? "" : ":" + trace.positions.scene)
+  r.positions = positions ? trace.positions.type +
+                                (trace.positions.scene.empty() ? "" : ":" + trace.positions.scene)
                           : "uniform (trace has no position source)";
   const auto t0 = std::chrono::steady_clock::now();
   reset_systemc_context();

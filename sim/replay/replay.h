@@ -15,22 +15,22 @@ namespace ngpc {
 
 struct FrameResult {
   FrameStats stats;
-  double baseline_s = 0;                 // GPU-only frame time (sum of gpu_time_ns)
+  double baseline_s = 0;                     // GPU-only frame time (sum of gpu_time_ns)
   double baseline_by_kind_s[3] = {0, 0, 0};  // encode, mlp, gpu kernels
   uint64_t encode_queries = 0;
-  EnergyBreakdown energy;                // this frame
+  EnergyBreakdown energy;  // this frame
 };
 
 struct RunResult {
   std::vector<FrameResult> frames;
-  Activity activity;          // whole run
-  double sim_time_s = 0;      // sum of frame times
-  double sim_wall_s = 0;      // host seconds in the simulation proper
-  double sim_cycles = 0;      // NGPC clock cycles simulated
+  Activity activity;      // whole run
+  double sim_time_s = 0;  // sum of frame times
+  double sim_wall_s = 0;  // host seconds in the simulation proper
+  double sim_cycles = 0;  // NGPC clock cycles simulated
   uint32_t nfps = 0;
-  std::string positions;      // where sample positions came from
+  std::string positions;                // where sample positions came from
   std::vector<TimelineEvent> timeline;  // first frame
-  EnergyBreakdown energy;     // whole run
+  EnergyBreakdown energy;               // whole run
   AreaBreakdown area;
   double leakage_w = 0;
 };

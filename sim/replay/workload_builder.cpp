@@ -4,26 +4,13 @@
 #include <stdexcept>
 
 #include "sim/error.h"
+#include "sim/trace/model_grid.h"
 
 namespace ngpc {
 
-GridParams grid_params_of(const trace::EncodingModel& m) {
-  GridParams p;
-  p.type = m.type == "densegrid" ? GridType::Dense
-           : m.type == "tiledgrid" ? GridType::Tiled
-                                   : GridType::Hash;
-  p.dims = m.dims;
-  p.levels = m.levels;
-  p.features = m.features;
-  p.log2_table_size = m.log2_table_size;
-  p.base_resolution = m.base_resolution;
-  p.per_level_scale = m.per_level_scale;
-  p.n_max = m.n_max;
-  p.feature_bytes = m.precision == "fp32" ? 4 : 2;
-  return p;
+static uint32_t pad16(uint32_t x) {
+  return (x + 15) / 16 * 16;
 }
-
-static uint32_t pad16(uint32_t x) { return (x + 15) / 16 * 16; }
 
 std::vector<MlpLayer> mlp_layers_of(const trace::MlpModel& m) {
   std::vector<MlpLayer> layers;
@@ -42,13 +29,14 @@ Workload build_workload(const trace::Trace& trace, const std::vector<trace::Fram
   std::map<std::string, uint32_t> enc_id, mlp_id;
   for (const auto& e : trace.encodings) {
     try {
-      w.layouts.push_back(make_grid_layout(grid_params_of(e)));
+      w.layouts.push_back(make_grid_layout(trace::grid_params(e)));
     } catch (const std::invalid_argument& ex) {
       throw InputError(trace.path + ": encoding '" + e.name + "': " + ex.what());
     }
     enc_id[e.name] = static_cast<uint32_t>(w.layouts.size() - 1);
   }
-  for (size_t i = 0; i < trace.mlps.size(); ++i) mlp_id[trace.mlps[i].name] = static_cast<uint32_t>(i);
+  for (size_t i = 0; i < trace.mlps.size(); ++i)
+    mlp_id[trace.mlps[i].name] = static_cast<uint32_t>(i);
 
   for (const trace::Frame& f : frames) {
     FrameWork fw;

@@ -12,14 +12,13 @@
 namespace ngpc {
 
 struct Workload {
-  std::deque<GridLayout> layouts;   // by encoding id (stable addresses)
+  std::deque<GridLayout> layouts;  // by encoding id (stable addresses)
   std::vector<FrameWork> frames;
-  std::vector<double> baseline_s;   // per frame: sum of the trace's gpu_time_ns
+  std::vector<double> baseline_s;             // per frame: sum of the trace's gpu_time_ns
   std::vector<double> baseline_by_kind_s[3];  // per frame: encode, mlp, gpu
-  std::vector<uint64_t> queries;    // per frame: encode queries
+  std::vector<uint64_t> queries;              // per frame: encode queries
 };
 
-GridParams grid_params_of(const trace::EncodingModel& m);
 // tcnn fully fused MLP: input and output padded to multiples of 16, `hidden_layers` layers of
 // `width`; ReLU (hidden activation) on hidden layers, the output activation on the last.
 std::vector<MlpLayer> mlp_layers_of(const trace::MlpModel& m);

@@ -31,10 +31,8 @@ Bound frame_bound(const FrameResult& f, const RunResult& r) {
   const double t = s.time_s > 0 ? s.time_s : 1;
   (void)r;
   const std::pair<const char*, double> u[] = {
-      {"level units", s.encode_max_nfp_s / t},
-      {"MAC array", s.mlp_max_nfp_s / t},
-      {"L2 link", s.memory.link_busy_s / t},
-      {"DRAM", s.memory.dram_busy_s / t},
+      {"level units", s.encode_max_nfp_s / t}, {"MAC array", s.mlp_max_nfp_s / t},
+      {"L2 link", s.memory.link_busy_s / t},   {"DRAM", s.memory.dram_busy_s / t},
       {"GPU rest kernels", s.gpu_busy_s / t},
   };
   Bound b{u[0].first, u[0].second};
@@ -45,7 +43,9 @@ Bound frame_bound(const FrameResult& f, const RunResult& r) {
 
 namespace {
 
-double safe_div(double a, double b) { return b > 0 ? a / b : 0; }
+double safe_div(double a, double b) {
+  return b > 0 ? a / b : 0;
+}
 
 nlohmann::json frame_json(const FrameResult& f, const RunResult& r, const Config& cfg) {
   const FrameStats& s = f.stats;
@@ -125,8 +125,9 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
          "%", "useful MACs / (array MACs x NFPs x simulated cycles)");
   st.add("mac_array_busy_pct", safe_div(a.mlp.busy_cycles, nfps * cycles) * 100, "%",
          "MAC-array busy cycles / (NFPs x simulated cycles)");
-  st.add("grid_sram_hit_rate_pct", safe_div(a.encoding.sram_hits, a.encoding.sram_hits + a.encoding.sram_misses) * 100,
-         "%", "corner reads served by the grid SRAMs / all distinct corner reads");
+  st.add("grid_sram_hit_rate_pct",
+         safe_div(a.encoding.sram_hits, a.encoding.sram_hits + a.encoding.sram_misses) * 100, "%",
+         "corner reads served by the grid SRAMs / all distinct corner reads");
   st.add("bank_conflict_cycles", a.encoding.bank_conflict_cycles / n, "cycles",
          "per frame, level-unit cycles lost to grid SRAM bank conflicts (summed over units)");
   st.add("sampling_rel_err_pct", err * 100, "%",
@@ -151,10 +152,13 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
   st.add("energy_per_query_pj", safe_div(ej, queries) * 1e12, "pJ", "NGPC energy per encode query");
   st.add("energy_per_mac_pj", safe_div(e.mac_j, a.mlp.macs) * 1e12, "pJ",
          "MAC-array energy per issued MAC");
-  const std::pair<const char*, double> parts[] = {
-      {"mac", e.mac_j},         {"grid_sram", e.grid_sram_j}, {"encoding_logic", e.encoding_logic_j},
-      {"buffers", e.buffers_j}, {"l2", e.l2_j},               {"dram", e.dram_j},
-      {"leakage", e.leakage_j}};
+  const std::pair<const char*, double> parts[] = {{"mac", e.mac_j},
+                                                  {"grid_sram", e.grid_sram_j},
+                                                  {"encoding_logic", e.encoding_logic_j},
+                                                  {"buffers", e.buffers_j},
+                                                  {"l2", e.l2_j},
+                                                  {"dram", e.dram_j},
+                                                  {"leakage", e.leakage_j}};
   for (const auto& [name, j] : parts)
     st.add(std::string("energy_") + name + "_mj", j / n * 1e3, "mJ",
            std::string("per frame, NGPC energy of ") + name);
@@ -168,10 +172,12 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
          "NGPC power / GPU board power");
   const AreaBreakdown& ar = r.area;
   st.add("ngpc_area_mm2", ar.total_mm2(), "mm2", "NGPC area at the configured node");
-  const std::pair<const char*, double> areas[] = {
-      {"mac_array", ar.mac_array_mm2},   {"grid_sram", ar.grid_sram_mm2},
-      {"level_unit_logic", ar.level_unit_logic_mm2}, {"mlp_buffers", ar.mlp_buffers_mm2},
-      {"fifo", ar.fifo_mm2},             {"control", ar.control_mm2}};
+  const std::pair<const char*, double> areas[] = {{"mac_array", ar.mac_array_mm2},
+                                                  {"grid_sram", ar.grid_sram_mm2},
+                                                  {"level_unit_logic", ar.level_unit_logic_mm2},
+                                                  {"mlp_buffers", ar.mlp_buffers_mm2},
+                                                  {"fifo", ar.fifo_mm2},
+                                                  {"control", ar.control_mm2}};
   for (const auto& [name, mm2] : areas)
     st.add(std::string("area_") + name + "_mm2", mm2, "mm2", std::string("NGPC area of ") + name);
   st.add("area_overhead_pct", safe_div(ar.total_mm2(), cfg.gpu.die_area_mm2) * 100, "%",
@@ -189,7 +195,8 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
   st.add("nfps", nfps, "", "NFPs (scaling factor)");
   st.add("clock_ghz", cfg.clock_hz / 1e9, "GHz", "NGPC clock");
   st.add("app", trace.header.app, "application of the trace");
-  st.add("resolution", std::to_string(trace.header.width) + "x" + std::to_string(trace.header.height),
+  st.add("resolution",
+         std::to_string(trace.header.width) + "x" + std::to_string(trace.header.height),
          "frame resolution (pixels)");
   st.add("positions", r.positions, "source of address-level sample positions");
   st.add("sim_wall_s", r.sim_wall_s, "s", "host seconds spent simulating", true);

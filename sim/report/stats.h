@@ -2,11 +2,10 @@
 // (docs/stats-reference.md). Built once from a run's results; the writers only format them.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "models/machine_config.h"
 #include "sim/replay/replay.h"

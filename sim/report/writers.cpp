@@ -34,7 +34,7 @@ nlohmann::ordered_json stats_json(const StatSet& s) {
   return j;
 }
 
-static std::string csv_field(const std::string& x) {
+std::string csv_field(const std::string& x) {
   if (x.find_first_of(",\"\n") == std::string::npos) return x;
   std::string q = "\"";
   for (char c : x) q += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -103,14 +103,25 @@ nlohmann::json timeline_json(const std::vector<TimelineEvent>& events) {
   int next = 1;
   for (auto& [name, id] : tid) id = next++;
   nlohmann::json ev = nlohmann::json::array();
-  ev.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1}, {"tid", 0},
+  ev.push_back({{"name", "process_name"},
+                {"ph", "M"},
+                {"pid", 1},
+                {"tid", 0},
                 {"args", {{"name", "ngpc-sim frame"}}}});
   for (const auto& [name, id] : tid)
-    ev.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", id},
+    ev.push_back({{"name", "thread_name"},
+                  {"ph", "M"},
+                  {"pid", 1},
+                  {"tid", id},
                   {"args", {{"name", name}}}});
   for (const TimelineEvent& e : events)
-    ev.push_back({{"name", e.name}, {"cat", e.track}, {"ph", "X"}, {"pid", 1},
-                  {"tid", tid[e.track]}, {"ts", e.start_s * 1e6}, {"dur", e.dur_s * 1e6}});
+    ev.push_back({{"name", e.name},
+                  {"cat", e.track},
+                  {"ph", "X"},
+                  {"pid", 1},
+                  {"tid", tid[e.track]},
+                  {"ts", e.start_s * 1e6},
+                  {"dur", e.dur_s * 1e6}});
   return {{"traceEvents", ev}, {"displayTimeUnit", "ns"}};
 }
 

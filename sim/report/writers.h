@@ -2,10 +2,9 @@
 // first frame's timeline as Chrome trace-event JSON (opens in Perfetto / chrome://tracing).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "models/gpu_side.h"
 #include "sim/report/stats.h"
@@ -20,5 +19,7 @@ nlohmann::json timeline_json(const std::vector<TimelineEvent>& events);
 std::string aligned_table(const std::vector<std::string>& header,
                           const std::vector<std::vector<std::string>>& rows);
 std::string fmt(double v, int precision = 3);
+// A CSV field, quoted when it holds a comma, quote or newline.
+std::string csv_field(const std::string& x);
 
 }  // namespace ngpc

@@ -1,7 +1,6 @@
 #include "sim/sweep/sweep_spec.h"
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "sim/error.h"
@@ -34,13 +33,15 @@ SweepSpec read_sweep_spec(const std::string& path) {
   const nlohmann::json j = trace::read_json_file(path, "sweep spec");
   const fs::path base = fs::path(path).parent_path();
   if (!j.is_object()) bad(path, "/", "an object", j);
-  static const char* known[] = {"config", "traces", "apps", "resolution", "encoding",
+  static const char* known[] = {"config", "traces", "apps",  "resolution", "encoding",
                                 "set",    "grid",   "stats", "description"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool ok = false;
     for (const char* k : known) ok |= it.key() == k;
-    if (!ok) throw InputError(path + ": /" + it.key() + ": unknown key (expected one of config, "
-                              "traces, apps, resolution, encoding, set, grid, stats, description)");
+    if (!ok)
+      throw InputError(path + ": /" + it.key() +
+                       ": unknown key (expected one of config, "
+                       "traces, apps, resolution, encoding, set, grid, stats, description)");
   }
   SweepSpec s;
   if (j.contains("config")) {
@@ -62,7 +63,8 @@ SweepSpec read_sweep_spec(const std::string& path) {
     const std::string res = j.value("resolution", std::string("4k"));
     const std::string enc = j.value("encoding", std::string("hashgrid"));
     for (size_t i = 0; i < j["apps"].size(); ++i) {
-      if (!j["apps"][i].is_string()) bad(path, "/apps/" + std::to_string(i), "an app", j["apps"][i]);
+      if (!j["apps"][i].is_string())
+        bad(path, "/apps/" + std::to_string(i), "an app", j["apps"][i]);
       s.traces.push_back(trace::find_bundled_trace(j["apps"][i].get<std::string>(), res, enc));
     }
   }
@@ -90,9 +92,19 @@ SweepSpec read_sweep_spec(const std::string& path) {
       s.grid.emplace_back(it.key(), vals);
     }
   }
-  s.stats = {"fps", "frame_time_ms", "gpu_baseline_frame_time_ms", "speedup", "ngpc_power_w",
-             "energy_per_frame_mj", "ngpc_area_mm2", "area_overhead_pct", "power_overhead_pct",
-             "dram_bandwidth_gbps", "bound", "sampling_rel_err_pct", "sim_wall_s"};
+  s.stats = {"fps",
+             "frame_time_ms",
+             "gpu_baseline_frame_time_ms",
+             "speedup",
+             "ngpc_power_w",
+             "energy_per_frame_mj",
+             "ngpc_area_mm2",
+             "area_overhead_pct",
+             "power_overhead_pct",
+             "dram_bandwidth_gbps",
+             "bound",
+             "sampling_rel_err_pct",
+             "sim_wall_s"};
   if (j.contains("stats")) {
     if (!j["stats"].is_array()) bad(path, "/stats", "an array of stat keys", j["stats"]);
     s.stats.clear();

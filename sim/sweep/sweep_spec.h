@@ -10,9 +10,9 @@ namespace ngpc {
 
 struct SweepPoint {
   size_t index = 0;
-  std::string trace;                                       // file
-  std::vector<std::string> sets;                           // fixed overrides, then grid values
-  std::vector<std::pair<std::string, std::string>> grid;   // key -> value of this point
+  std::string trace;                                      // file
+  std::vector<std::string> sets;                          // fixed overrides, then grid values
+  std::vector<std::pair<std::string, std::string>> grid;  // key -> value of this point
 };
 
 struct SweepSpec {
@@ -20,7 +20,7 @@ struct SweepSpec {
   std::vector<std::string> traces;  // trace files
   std::vector<std::string> sets;    // fixed --set overrides
   std::vector<std::pair<std::string, std::vector<std::string>>> grid;  // in file order
-  std::vector<std::string> stats;   // columns of sweep.csv
+  std::vector<std::string> stats;                                      // columns of sweep.csv
 };
 
 // Reads and validates a spec; relative paths are taken relative to the spec file. InputError on

@@ -2,10 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ngpc::trace {
 
@@ -15,16 +14,16 @@ inline constexpr int kTraceVersion = 1;
 
 // One grid encoding, with every tiny-cuda-nn parameter (spec §2).
 struct EncodingModel {
-  std::string name;                // referenced by kernels
-  std::string type = "hashgrid";   // "hashgrid" | "densegrid" | "tiledgrid"
-  std::string role = "hashgrid";   // engine mode: "hashgrid" | "densegrid" | "lowres_densegrid"
-  uint32_t dims = 3;               // 2 or 3
+  std::string name;               // referenced by kernels
+  std::string type = "hashgrid";  // "hashgrid" | "densegrid" | "tiledgrid"
+  std::string role = "hashgrid";  // engine mode: "hashgrid" | "densegrid" | "lowres_densegrid"
+  uint32_t dims = 3;              // 2 or 3
   uint32_t levels = 16;
-  uint32_t features = 2;           // per level: 1, 2, 4 or 8
-  uint32_t log2_table_size = 19;   // T = 2^log2_table_size entries per level (hash grids)
-  uint32_t base_resolution = 16;   // N_min
-  double per_level_scale = 0;      // b; 0 = derive from n_max
-  double n_max = 2048;             // finest resolution, used when per_level_scale is 0
+  uint32_t features = 2;          // per level: 1, 2, 4 or 8
+  uint32_t log2_table_size = 19;  // T = 2^log2_table_size entries per level (hash grids)
+  uint32_t base_resolution = 16;  // N_min
+  double per_level_scale = 0;     // b; 0 = derive from n_max
+  double n_max = 2048;            // finest resolution, used when per_level_scale is 0
   std::string interpolation = "linear";
   std::string precision = "fp16";  // of the stored features
 };
@@ -41,13 +40,13 @@ struct MlpModel {
 };
 
 struct Kernel {
-  std::string kind;        // "encode" | "mlp" | "gpu"
-  std::string name;        // instant-ngp kernel name
-  std::string model;       // encoding or MLP name; empty for gpu kernels
-  uint64_t queries = 0;    // elements as launched
-  double gpu_time_ns = 0;  // time on the baseline GPU
-  int64_t step = -1;       // kernels sharing a step form one batch pipeline; -1 = standalone
-  uint64_t dram_bytes = 0; // DRAM traffic of a gpu kernel (contends with the NGPC); 0 = unknown
+  std::string kind;            // "encode" | "mlp" | "gpu"
+  std::string name;            // instant-ngp kernel name
+  std::string model;           // encoding or MLP name; empty for gpu kernels
+  uint64_t queries = 0;        // elements as launched
+  double gpu_time_ns = 0;      // time on the baseline GPU
+  int64_t step = -1;           // kernels sharing a step form one batch pipeline; -1 = standalone
+  uint64_t dram_bytes = 0;     // DRAM traffic of a gpu kernel (contends with the NGPC); 0 = unknown
   std::vector<uint32_t> deps;  // indices of kernels in the same frame this one waits for
 };
 
@@ -58,22 +57,22 @@ struct Frame {
 
 // Where address-level sample positions come from.
 struct PositionSource {
-  std::string type = "procedural";  // "procedural" | "file" | "none"
-  std::string scene;                // "nerf_object" | "sdf" | "cloud" | "image"
+  std::string type = "procedural";                   // "procedural" | "file" | "none"
+  std::string scene;                                 // "nerf_object" | "sdf" | "cloud" | "image"
   nlohmann::json params = nlohmann::json::object();  // camera and scene parameters
-  std::string file;                 // binary float32 positions (type "file"), relative to trace
+  std::string file;  // binary float32 positions (type "file"), relative to trace
 };
 
 struct Header {
-  std::string app;             // "nerf" | "nsdf" | "nvr" | "gia" | other
-  std::string encoding;        // label of the app's encoding variant, informational:
-                               // "hashgrid" | "densegrid" | "lowres-densegrid"; "" = not stated
+  std::string app;       // "nerf" | "nsdf" | "nvr" | "gia" | other
+  std::string encoding;  // label of the app's encoding variant, informational:
+                         // "hashgrid" | "densegrid" | "lowres-densegrid"; "" = not stated
   uint32_t width = 0, height = 0;
   double samples_per_pixel = 1;
   double queries_per_pixel = 0;  // used to generate the trace
   uint64_t seed = 0;
-  std::string provenance;        // how the trace was made
-  std::string gpu_time_source;   // "model:<profile>" | "measured:<file>"
+  std::string provenance;       // how the trace was made
+  std::string gpu_time_source;  // "model:<profile>" | "measured:<file>"
 };
 
 struct Trace {

@@ -28,10 +28,10 @@ TEST(RunCli, OutDirHoldsEveryFileWithUnitsAndDescriptions) {
   for (const char* f : {"config.json", "stats.json", "stats.csv", "summary.txt", "timeline.json"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "res" / f)) << f;
   const auto stats = nlohmann::json::parse(read_text_file(dir.path() / "res" / "stats.json"));
-  for (const char* k : {"fps", "frame_time_ms", "gpu_baseline_frame_time_ms", "speedup",
-                        "ngpc_power_w", "energy_per_frame_mj", "ngpc_area_mm2",
-                        "area_overhead_pct", "power_overhead_pct", "dram_bandwidth_gbps",
-                        "sim_wall_s", "sim_cycles_per_s"}) {
+  for (const char* k :
+       {"fps", "frame_time_ms", "gpu_baseline_frame_time_ms", "speedup", "ngpc_power_w",
+        "energy_per_frame_mj", "ngpc_area_mm2", "area_overhead_pct", "power_overhead_pct",
+        "dram_bandwidth_gbps", "sim_wall_s", "sim_cycles_per_s"}) {
     ASSERT_TRUE(stats.contains(k)) << k;
     EXPECT_TRUE(stats[k].contains("value")) << k;
     EXPECT_TRUE(stats[k].contains("unit")) << k;

@@ -19,8 +19,9 @@ size_t lines(const std::string& s) {
 TEST(SweepCli, RunsEveryPointWritesTheTableAndResumes) {
   TempDir dir;
   const auto spec = dir.path() / "s.json";
-  write_text_file(spec, R"({"traces": [")" + kTiny +
-                            R"("], "grid": {"cluster.scaling_factor": [1, 2], "gpu.overlap": [true, false]},
+  write_text_file(
+      spec, R"({"traces": [")" + kTiny +
+                R"("], "grid": {"cluster.scaling_factor": [1, 2], "gpu.overlap": [true, false]},
                               "stats": ["speedup", "bound"]})");
   const std::string out = (dir.path() / "out").string();
   const CmdResult a = run_cli("sweep " + shell_quote(spec.string()) + " --out " + shell_quote(out));
@@ -39,8 +40,8 @@ TEST(SweepCli, RunsEveryPointWritesTheTableAndResumes) {
 TEST(SweepCli, ABadPointStopsTheSweepBeforeAnythingRuns) {
   TempDir dir;
   const auto spec = dir.path() / "s.json";
-  write_text_file(spec, R"({"traces": [")" + kTiny +
-                            R"("], "grid": {"cluster.scaling_factor": [1, 0]}})");
+  write_text_file(
+      spec, R"({"traces": [")" + kTiny + R"("], "grid": {"cluster.scaling_factor": [1, 0]}})");
   const CmdResult r = run_cli("sweep " + shell_quote(spec.string()) + " --out " +
                               shell_quote((dir.path() / "out").string()));
   EXPECT_EQ(r.status, 2);

@@ -1,10 +1,11 @@
 // Timing of the SystemC cluster against closed forms, on hand-built frames: when one resource
 // dominates, the frame takes that resource's bound (within 2 %), never less.
+#include "models/cluster.h"
+
 #include <gtest/gtest.h>
 
 #include <systemc>
 
-#include "models/cluster.h"
 #include "models/mlp_engine.h"
 #include "sim_fixture.h"
 
@@ -76,7 +77,7 @@ TEST_F(ClusterTiming, ConflictFreeEncodingTakesOneCyclePerInputPerLevelUnit) {
 TEST_F(ClusterTiming, MissBoundEncodingTakesTheDramBound) {
   Config cfg = one_nfp();
   cfg.nfp.encoding.grid_sram.policy = "static";
-  cfg.nfp.encoding.grid_sram.capacity_bytes = 4096;  // nearly nothing resident
+  cfg.nfp.encoding.grid_sram.capacity_bytes = 4096;    // nearly nothing resident
   cfg.nfp.encoding.max_outstanding_misses = 1u << 20;  // latency fully hidden
   GridParams p;  // NeRF hash grid: 23.3 MiB, far beyond L2's grid share
   const GridLayout layout = make_grid_layout(p);

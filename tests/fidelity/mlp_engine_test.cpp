@@ -2,14 +2,16 @@
 // engine's tile loop: weight stationary with double buffering,
 //   cycles(layer, n) = R + ceil(K/R) * ceil(N/C) * (n + R + C - 2)
 // per sub-batch of at most S rows, S = largest multiple of R with 2 * S * W * bytes <= buffer.
-#include <gtest/gtest.h>
-
 #include "models/mlp_engine.h"
+
+#include <gtest/gtest.h>
 
 namespace ngpc {
 namespace {
 
-uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+uint64_t cdiv(uint64_t a, uint64_t b) {
+  return (a + b - 1) / b;
+}
 
 uint64_t ws_formula(uint64_t R, uint64_t C, uint64_t K, uint64_t N, uint64_t n) {
   return R + cdiv(K, R) * cdiv(N, C) * (n + R + C - 2);
@@ -33,7 +35,8 @@ TEST(MlpEngineClosedForm, WeightStationarySingleLayers) {
       for (uint64_t n = 128; n <= 65536; n *= 2) {
         const MlpTiming t = timing(array, array);
         const std::vector<MlpLayer> layers{{s.in, s.out, s.in, s.out, "relu"}};
-        EXPECT_EQ(mlp_network_cycles(t, layers, n, nullptr), ws_formula(array, array, s.in, s.out, n))
+        EXPECT_EQ(mlp_network_cycles(t, layers, n, nullptr),
+                  ws_formula(array, array, s.in, s.out, n))
             << array << "x" << array << " " << s.in << "->" << s.out << " n=" << n;
       }
 }

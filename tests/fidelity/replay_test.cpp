@@ -1,5 +1,7 @@
 // Whole-frame behaviour of the replay on bundled traces: closed-form lower bounds per resource,
 // sampled vs full detail, scaling with the number of NFPs, and the accounting identities.
+#include "sim/replay/replay.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,9 +9,8 @@
 
 #include "sim/config/config_loader.h"
 #include "sim/config/tech_loader.h"
-#include "sim/replay/replay.h"
-#include "sim/report/stats.h"
 #include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/report/stats.h"
 #include "sim/trace/generator.h"
 #include "sim/trace/trace_io.h"
 #include "sim_fixture.h"
@@ -32,7 +33,9 @@ Machine setup(const std::vector<std::string>& sets = {}) {
                                      lc.config.tech.node)};
 }
 
-uint32_t pad16(uint32_t x) { return (x + 15) / 16 * 16; }
+uint32_t pad16(uint32_t x) {
+  return (x + 15) / 16 * 16;
+}
 
 // Lower bounds of one frame, from the trace and the configuration only.
 struct Bounds {

@@ -282,8 +282,8 @@ TEST(GridMath, LevelCornersMatchGridIndex) {
         level_corners(g, l, x, idx, w);
         uint32_t cell[3];
         for (uint32_t d = 0; d < p.dims; ++d) {
-          cell[d] = static_cast<uint32_t>(
-              static_cast<int>(std::floor(std::fma(lv.scale, x[d], 0.5f))));
+          cell[d] =
+              static_cast<uint32_t>(static_cast<int>(std::floor(std::fma(lv.scale, x[d], 0.5f))));
         }
         for (uint32_t c = 0; c < g.corners; ++c) {
           uint32_t pos[3];
@@ -305,11 +305,9 @@ TEST(GridMath, RejectsBadParams) {
   };
   EXPECT_THROW(make_grid_layout(bad([](GridParams& p) { p.dims = 4; })), std::invalid_argument);
   EXPECT_THROW(make_grid_layout(bad([](GridParams& p) { p.dims = 1; })), std::invalid_argument);
-  EXPECT_THROW(make_grid_layout(bad([](GridParams& p) { p.features = 3; })),
-               std::invalid_argument);
+  EXPECT_THROW(make_grid_layout(bad([](GridParams& p) { p.features = 3; })), std::invalid_argument);
   EXPECT_THROW(make_grid_layout(bad([](GridParams& p) { p.levels = 0; })), std::invalid_argument);
-  EXPECT_THROW(make_grid_layout(bad([](GridParams& p) { p.levels = 33; })),
-               std::invalid_argument);
+  EXPECT_THROW(make_grid_layout(bad([](GridParams& p) { p.levels = 33; })), std::invalid_argument);
   EXPECT_THROW(make_grid_layout(bad([](GridParams& p) { p.log2_table_size = 32; })),
                std::invalid_argument);
   EXPECT_THROW(make_grid_layout(bad([](GridParams& p) { p.base_resolution = 0; })),
