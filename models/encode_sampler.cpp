@@ -136,8 +136,8 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
   auto measure = [&](LevelUnits& u, uint64_t i) {
     uint64_t first, count;
     batch_range(work.queries, nb, i, &first, &count);
-    if (count == 0) return;
     batch.assign(total.size(), LevelCounters{});
+    if (count == 0) return;
     r.run(u, work.kernel_index, first, count, batch);
     for (size_t l = 0; l < total.size(); ++l) total[l] += batch[l];
     cycles_per_query.push_back(encode_cycles(batch, 1.0, timing, plan.miss_latency_cycles) / count);
@@ -147,13 +147,18 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
   const uint64_t mine = i0 < nb ? (nb - i0 + nfps - 1) / nfps : 0;
   const uint64_t pool = mine ? mine : nb;
   const uint64_t picks = std::min<uint64_t>(d.sample_batches, pool);
+  plan.stratum_first = mine ? i0 : 0;
+  plan.stratum_stride = mine ? nfps : 1;
   for (uint64_t c = 0; c < picks; ++c) {
-    // Stratified: one seeded batch in each of `picks` equal strata of the pool.
+    // Stratified: one seeded batch in each of `picks` equal strata of the pool; each stratum's
+    // batches take its sample's counts, so slow and fast regions of a frame stay where they are.
     const uint64_t lo = c * pool / picks, hi = (c + 1) * pool / picks;
     const uint64_t j = lo + mix64(seed + c) % (hi - lo);
+    plan.stratum_end.push_back(hi);
     if (mine == 0) {
       LevelUnits copy(units);  // another NFP's batch: its SRAMs are like x's, not x's own
       measure(copy, j);
+      plan.strata.push_back(batch);
       continue;
     }
     const uint64_t i = i0 + j * nfps, g = g0 + i;
@@ -166,6 +171,7 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
       if (warm) r.run(units, pk, first + count - warm, warm, r.discard);
     }
     measure(units, i);
+    plan.strata.push_back(batch);
     state.last_batch[work.encoding_id] = g;
   }
   plan.sample = total;

@@ -20,6 +20,15 @@ EncodeTiming encode_timing(const EncodingEngineConfig& cfg) {
   return t;
 }
 
+const std::vector<LevelCounters>& EncodePlan::counts_for(uint64_t i) const {
+  if (strata.empty()) return sample;
+  const uint64_t j = i < stratum_first ? 0 : (i - stratum_first) / stratum_stride;
+  const size_t c = static_cast<size_t>(
+      std::upper_bound(stratum_end.begin(), stratum_end.end(), j) - stratum_end.begin());
+  const auto& s = strata[std::min(c, strata.size() - 1)];
+  return !s.empty() && s[0].queries > 0 ? s : sample;
+}
+
 GridSramParams grid_sram_params(const GridSramConfig& cfg) {
   GridSramParams p;
   p.capacity_bytes = cfg.capacity_bytes;
@@ -112,10 +121,12 @@ void EncodingEngine::run() {
         cycles = encode_cycles(counters_, 1.0, timing_, ep.miss_latency_cycles);
       } else {
         // Sampled mode: the measured per-query rates of this kernel, carried to this batch.
-        const double scale = ep.sampled_queries ? static_cast<double>(n) / ep.sampled_queries : 0;
-        cycles = encode_cycles(ep.sample, scale, timing_, ep.miss_latency_cycles);
+        const std::vector<LevelCounters>& sample = ep.counts_for(b->index);
+        const uint64_t sq = sample.empty() ? 0 : sample[0].queries;
+        const double scale = sq ? static_cast<double>(n) / sq : 0;
+        cycles = encode_cycles(sample, scale, timing_, ep.miss_latency_cycles);
         for (size_t l = 0; l < levels; ++l) {
-          const LevelCounters& s = ep.sample[l];
+          const LevelCounters& s = sample[l];
           LevelCounters& c = counters_[l];
           c.queries = n;
           c.issue_cycles = std::llround(s.issue_cycles * scale);

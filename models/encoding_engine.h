@@ -43,6 +43,13 @@ struct EncodePlan {
   bool full_detail = false;
   std::vector<LevelCounters> sample;  // sampled mode: counters summed over the sampled batches
   uint64_t sampled_queries = 0;
+  // Stratified samples: batch i belongs to the stratum whose stratum_end exceeds
+  // j = (i - stratum_first) / stratum_stride and takes that stratum's sampled batch's counts.
+  std::vector<std::vector<LevelCounters>> strata;
+  std::vector<uint64_t> stratum_end;
+  uint64_t stratum_first = 0, stratum_stride = 1;
+  // The sampled counts batch `i` takes: its stratum's, or the kernel's total when that is empty.
+  const std::vector<LevelCounters>& counts_for(uint64_t i) const;
   double dram_fraction = 1;  // share of miss bytes L2 cannot serve
   double miss_latency_cycles = 0;
   double rel_err_cycles = 0;  // 95 % half-width / mean of sampled cycles per query

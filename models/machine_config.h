@@ -86,7 +86,6 @@ struct GpuConfig {
   double fusion_speedup = 9.94;  // [paper]
   bool overlap = true;           // GPU on batch n while the NGPC runs batch n+1 [paper-2nd]
   uint32_t pipeline_depth = 2;   // batches in flight between NGPC and GPU [est]
-  std::string profile = "gpu/rtx3090.json";  // GPU cost-model inputs, relative to configs/
 };
 
 // Address-level detail (spec §3): in "sampled" mode each encode kernel's corner addresses are

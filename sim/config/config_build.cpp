@@ -211,7 +211,6 @@ void read_gpu(const Reader& r, GpuConfig& g) {
   }
   g.overlap = r.flag("gpu.overlap");
   g.pipeline_depth = r.count("gpu.pipeline_depth", 1);
-  g.profile = r.text("gpu.profile", true);
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ Config config_from_json(const nlohmann::json& effective, const std::string& orig
 // The shipped configs: $NGPC_CONFIG_DIR if set, else <source dir>/configs.
 std::string configs_dir();
 
-// Resolves a file reference of the config (tech.table, gpu.profile): absolute paths stay; a
+// Resolves a file reference of the config (tech.table): absolute paths stay; a
 // relative one is taken relative to config.source_dir if that file exists, else to configs_dir().
 std::string resolve_config_ref(const Config& config, const std::string& rel);
 

@@ -63,7 +63,6 @@ void expect_same_machine(const Config& a, const Config& b) {
   EXPECT_EQ(a.gpu.fusion_speedup, b.gpu.fusion_speedup);
   EXPECT_EQ(a.gpu.overlap, b.gpu.overlap);
   EXPECT_EQ(a.gpu.pipeline_depth, b.gpu.pipeline_depth);
-  EXPECT_EQ(a.gpu.profile, b.gpu.profile);
   EXPECT_EQ(a.detail.mode, b.detail.mode);
   EXPECT_EQ(a.detail.sample_batches, b.detail.sample_batches);
   EXPECT_EQ(a.detail.warmup_queries, b.detail.warmup_queries);
