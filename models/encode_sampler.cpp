@@ -5,13 +5,6 @@
 
 namespace ngpc {
 
-uint64_t mix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 uint64_t batch_count(uint64_t queries, uint64_t batch_size) {
   return queries == 0 ? 0 : (queries + batch_size - 1) / batch_size;
 }

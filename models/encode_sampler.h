@@ -18,6 +18,7 @@
 #include "models/encoding_engine.h"
 #include "models/level_units.h"
 #include "models/machine_config.h"
+#include "models/mix64.h"
 #include "models/positions.h"
 #include "models/workload.h"
 
@@ -55,8 +56,5 @@ bool sampling_saves_work(const FrameWork& fw, const FrameBatches& batches, const
 // unit cube when the trace has none.
 void sample_positions(const PositionSource* source, uint32_t frame, uint32_t kernel, uint64_t first,
                       uint32_t n, uint32_t dims, float* out);
-
-// Deterministic stateless mixing (splitmix64), used for seeded choices.
-uint64_t mix64(uint64_t x);
 
 }  // namespace ngpc

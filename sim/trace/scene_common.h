@@ -9,15 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "models/mix64.h"
+
 namespace ngpc::trace::scene {
 
-// splitmix64's finaliser: a bijective 64-bit mix.
-inline uint64_t mix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
+using ngpc::mix64;  // models/mix64.h
 
 // Counter-based RNG: a random value is a pure function of its coordinates, so any query range can
 // be generated on its own (no sequential state) and in any order.
