@@ -1,6 +1,8 @@
 #include "models/sim_context.h"
 
+#include <exception>
 #include <systemc>
+#include <thread>
 
 namespace ngpc {
 
@@ -16,6 +18,19 @@ void reset_systemc_context() {
   // sc_stop() at the end of every replay is expected, not news.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
+}
+
+void run_simulation() {
+  std::exception_ptr error;
+  std::thread kernel([&error] {
+    try {
+      sc_core::sc_start();
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  kernel.join();
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace ngpc

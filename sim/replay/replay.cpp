@@ -32,7 +32,7 @@ RunResult replay(const trace::Trace& trace, const Config& cfg, const TechTable& 
         std::fprintf(stderr, "\rngpc-sim: frame %u/%u", done, total);
         if (done == total) std::fprintf(stderr, "\n");
       };
-    sc_core::sc_start();
+    run_simulation();
     if (!cluster->finished()) throw std::runtime_error("simulation stopped before the last frame");
     r.nfps = cluster->nfps();
     if (opt.timeline) r.timeline = cluster->timeline();

@@ -15,7 +15,7 @@ namespace {
 double run_frame(const Config& cfg, const FrameWork& fw, FrameStats* out = nullptr) {
   std::vector<FrameWork> frames{fw};
   Cluster c("ngpc", cfg, frames, nullptr);
-  sc_core::sc_start();
+  run_simulation();
   EXPECT_TRUE(c.finished());
   if (out) *out = c.frames().at(0);
   return c.frames().at(0).time_s;
@@ -153,7 +153,7 @@ TEST_F(MemoryTiming, TwoEqualFlowsShareTheLinkFairly) {
   cfg.l2.latency_s = 100e-9;
   MemorySystem mem("mem", cfg);
   FlowProbe a("a", mem, MemSource::Ngpc, 1e6, 0, 0), b("b", mem, MemSource::Ngpc, 1e6, 0, 0);
-  sc_core::sc_start();
+  run_simulation();
   // 2 MB over 1 TB/s = 2 us, plus the L2 latency.
   EXPECT_NEAR(a.done_at, 2e-6 + 100e-9, 1e-11);
   EXPECT_NEAR(b.done_at, 2e-6 + 100e-9, 1e-11);
@@ -165,14 +165,14 @@ TEST_F(MemoryTiming, GpuFlowRunsAtItsCapAloneAndSlowsUnderContention) {
   {
     MemorySystem mem("mem", cfg);
     FlowProbe g("g", mem, MemSource::Gpu, 0, 1e6, 0.8e12);
-    sc_core::sc_start();
+    run_simulation();
     EXPECT_NEAR(g.done_at, 1e6 / 0.8e12, 1e-11);
   }
   reset_systemc_context();
   MemorySystem mem("mem", cfg);
   FlowProbe g("g", mem, MemSource::Gpu, 0, 1e6, 0.8e12);
   FlowProbe n("n", mem, MemSource::Ngpc, 1e6, 1e6, 0);
-  sc_core::sc_start();
+  run_simulation();
   // Max-min fair: both get 0.5 TB/s of DRAM while both run; 1 MB each -> 2 us.
   EXPECT_NEAR(g.done_at, 2e-6, 1e-11);
 }
