@@ -5,8 +5,8 @@
 
 #include <random>
 
-#include "models/grid_math.h"
-#include "models/level_units.h"
+#include "models/encoding/grid_math.h"
+#include "models/encoding/level_units.h"
 #include "models/sim_context.h"
 #include "sim/config/config_loader.h"
 #include "sim/config/tech_loader.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "models/grid_math.h"
+#include "models/encoding/grid_math.h"
 
 namespace ngpc {
 

@@ -7,7 +7,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/error.h"
-#include "sim/trace/nsys_import.h"
+#include "sim/import/nsys_import.h"
 #include "sim/trace/trace_info.h"
 #include "sim/trace/trace_io.h"
 

@@ -7,7 +7,7 @@
 #include "sim/error.h"
 #include "sim/gpu_baseline/gpu_model.h"
 #include "sim/gpu_baseline/gpu_profile.h"
-#include "sim/trace/generator.h"
+#include "sim/workloads/generator.h"
 #include "sim/trace/trace_io.h"
 
 namespace ngpc::cli {

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "models/cost.h"
+#include "models/cost/cost.h"
 
 namespace ngpc {
 

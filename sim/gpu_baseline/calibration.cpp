@@ -4,9 +4,9 @@
 #include <map>
 #include <stdexcept>
 
-#include "models/grid_math.h"
+#include "models/encoding/grid_math.h"
 #include "sim/gpu_baseline/gpu_model.h"
-#include "sim/trace/generator.h"
+#include "sim/workloads/generator.h"
 
 namespace ngpc::gpu {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "models/grid_math.h"
+#include "models/encoding/grid_math.h"
 #include "sim/gpu_baseline/gpu_profile.h"
 #include "sim/trace/model_grid.h"
 #include "sim/trace/trace.h"

@@ -7,7 +7,7 @@
 
 #include "models/sim_context.h"
 #include "sim/replay/workload_builder.h"
-#include "sim/trace/scenes.h"
+#include "sim/scenes/scenes.h"
 #include "sim/trace/trace_io.h"
 
 namespace ngpc {

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "models/activity.h"
-#include "models/cluster.h"
-#include "models/cost.h"
+#include "models/cluster/cluster.h"
+#include "models/cost/cost.h"
 #include "models/machine_config.h"
 #include "sim/trace/trace.h"
 

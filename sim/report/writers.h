@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "models/gpu_side.h"
+#include "models/cluster/gpu_side.h"
 #include "sim/report/stats.h"
 
 namespace ngpc {

@@ -1,7 +1,7 @@
 // The tcnn grid parameters of a trace's encoding model, as the grid math takes them.
 #pragma once
 
-#include "models/grid_math.h"
+#include "models/encoding/grid_math.h"
 #include "sim/trace/trace.h"
 
 namespace ngpc::trace {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cli/cli_util.h"
-#include "sim/trace/generator.h"
+#include "sim/workloads/generator.h"
 #include "sim/trace/trace_io.h"
 
 namespace ngpc {

@@ -1,12 +1,12 @@
 // Timing of the SystemC cluster against closed forms, on hand-built frames: when one resource
 // dominates, the frame takes that resource's bound (within 2 %), never less.
-#include "models/cluster.h"
+#include "models/cluster/cluster.h"
 
 #include <gtest/gtest.h>
 
 #include <systemc>
 
-#include "models/mlp_engine.h"
+#include "models/mlp/mlp_engine.h"
 #include "sim_fixture.h"
 
 namespace ngpc {

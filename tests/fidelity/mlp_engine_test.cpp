@@ -2,7 +2,7 @@
 // engine's tile loop: weight stationary with double buffering,
 //   cycles(layer, n) = R + ceil(K/R) * ceil(N/C) * (n + R + C - 2)
 // per sub-batch of at most S rows, S = largest multiple of R with 2 * S * W * bytes <= buffer.
-#include "models/mlp_engine.h"
+#include "models/mlp/mlp_engine.h"
 
 #include <gtest/gtest.h>
 

@@ -11,7 +11,7 @@
 #include "sim/config/tech_loader.h"
 #include "sim/gpu_baseline/gpu_profile.h"
 #include "sim/report/stats.h"
-#include "sim/trace/generator.h"
+#include "sim/workloads/generator.h"
 #include "sim/trace/trace_io.h"
 #include "sim_fixture.h"
 

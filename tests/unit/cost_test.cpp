@@ -1,6 +1,6 @@
 // Energy/area model and technology-table loader on hand-computed cases (docs/energy-area.md).
 // The 45 nm numbers below are the shipped table's (Horowitz ISSCC 2014 etc.), typed in by hand.
-#include "models/cost.h"
+#include "models/cost/cost.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The synthetic trace generator: query totals follow the queries-per-pixel input, kernels follow
 // instant-ngp's multi-kernel renderer and reference declared models, output is deterministic, and
 // the bundled traces are found by name.
-#include "sim/trace/generator.h"
+#include "sim/workloads/generator.h"
 
 #include <gtest/gtest.h>
 

@@ -11,11 +11,11 @@
 #include <map>
 #include <string>
 
-#include "models/grid_math.h"
+#include "models/encoding/grid_math.h"
 #include "sim/error.h"
 #include "sim/gpu_baseline/calibration.h"
 #include "sim/gpu_baseline/gpu_profile.h"
-#include "sim/trace/generator.h"
+#include "sim/workloads/generator.h"
 
 namespace ngpc::gpu {
 namespace {

@@ -1,6 +1,6 @@
 // Grid math against the spec's vectors (§2) and hand-computed values. Every expected number is
 // written out with the arithmetic that produced it; none is taken from this code's output.
-#include "models/grid_math.h"
+#include "models/encoding/grid_math.h"
 
 #include <gtest/gtest.h>
 

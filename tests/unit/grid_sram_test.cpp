@@ -1,6 +1,6 @@
 // Grid SRAM model: bank conflicts, duplicate merging, fit / static prefix / LRU cache behaviour.
 // Expectations are reasoned by hand in the comments.
-#include "models/grid_sram.h"
+#include "models/encoding/grid_sram.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Procedural scenes: positions in range, deterministic and order-independent (counter-based RNG),
 // with the spatial locality of ray marching, plus the positions-file reader's bounds checks.
-#include "sim/trace/scenes.h"
+#include "sim/scenes/scenes.h"
 
 #include <gtest/gtest.h>
 
@@ -13,8 +13,8 @@
 
 #include "sim/error.h"
 #include "sim/gpu_baseline/gpu_profile.h"
-#include "sim/trace/generator.h"
-#include "sim/trace/scene_common.h"
+#include "sim/workloads/generator.h"
+#include "sim/scenes/scene_common.h"
 #include "sim/trace/trace_io.h"
 
 namespace ngpc::trace {

@@ -15,7 +15,7 @@
 
 #include "cli/cli_util.h"
 #include "sim/error.h"
-#include "sim/trace/nsys_import.h"
+#include "sim/import/nsys_import.h"
 #include "sim/trace/trace_info.h"
 #include "sim/util/atomic_file.h"
 #include "trace_schema_text.h"

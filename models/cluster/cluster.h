@@ -1,0 +1,81 @@
+// The NGPC: `scaling_factor` NFPs, the dispatcher that cuts each work item into batches and deals
+// them out, the memory system they share with the GPU, and the GPU side. One SystemC thread (the
+// dispatcher) walks the frames; everything else reacts to the transactions it issues.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <systemc>
+#include <vector>
+
+#include "models/activity.h"
+#include "models/sampling/encode_sampler.h"
+#include "models/cluster/gpu_side.h"
+#include "models/machine_config.h"
+#include "models/memory/memory_system.h"
+#include "models/cluster/nfp.h"
+#include "models/workload.h"
+
+namespace ngpc {
+
+struct FrameStats {
+  uint32_t frame = 0;
+  double time_s = 0;            // simulated frame time
+  double gpu_busy_s = 0;        // GPU side busy (rest kernels)
+  double encode_busy_s = 0;     // summed over NFPs
+  double mlp_busy_s = 0;        // summed over NFPs
+  double encode_max_nfp_s = 0;  // busiest NFP's encoder
+  double mlp_max_nfp_s = 0;
+  uint64_t batches = 0;
+  // 95 % relative half-width of the frame's sampled encode cycles (kernels combined as
+  // independent estimates weighted by their queries), and the largest of any single kernel.
+  double sampling_rel_err = 0;
+  double sampling_kernel_max_rel_err = 0;
+  MemoryStats memory;  // this frame's traffic
+  Activity activity;   // this frame's actions
+};
+
+class Cluster : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Cluster);
+  Cluster(sc_core::sc_module_name name, const Config& cfg, const std::vector<FrameWork>& frames,
+          const PositionSource* positions);
+
+  const std::vector<FrameStats>& frames() const { return stats_; }
+  bool finished() const { return finished_; }
+  uint32_t nfps() const { return static_cast<uint32_t>(nfps_.size()); }
+  // Timeline of the first frame (batches per NFP, GPU jobs, memory fills), for trace-event JSON.
+  std::vector<TimelineEvent> timeline() const;
+
+  // Progress callback, called after each frame (e.g. for a terminal progress line).
+  std::function<void(uint32_t done, uint32_t total)> on_frame;
+
+ private:
+  void dispatch();
+  void run_item(const WorkItem& item, uint32_t index, FrameStats& fs);
+  uint32_t pick_nfp();
+  Activity total_activity() const;
+  void snapshot(double& enc, double& mlp, double& enc_max, double& mlp_max) const;
+
+  const Config& cfg_;
+  const std::vector<FrameWork>& frames_;
+  const PositionSource* positions_;
+  MemorySystem mem_;
+  sc_core::sc_vector<sc_core::sc_fifo<Batch*>> to_gpu_;
+  GpuSide gpu_;
+  std::vector<std::unique_ptr<Nfp>> nfps_;
+  FramePlan plan_;
+  SamplerState sampler_;
+  const FramePlan* plan_ptr_ = &plan_;
+  std::vector<uint64_t> outstanding_;  // batches dealt to each NFP and not yet taken by the GPU
+  std::vector<std::unique_ptr<Batch>> batches_;
+  uint32_t rr_ = 0;
+  sc_core::sc_event standalone_done_;
+  std::vector<FrameStats> stats_;
+  std::vector<Batch> first_frame_batches_;
+  std::vector<TimelineEvent> mem_timeline_;
+  bool recording_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace ngpc

@@ -1,0 +1,60 @@
+// The GPU's part of a frame: the kernels the NGPC does not run. Their baseline time comes from the
+// trace; with fusion on, the rest-of-kernels fusion speed-up divides it (spec §1: 9.94x). The GPU
+// serves one job at a time: a batch's share of a step's remaining kernels (overlapping the NGPC's
+// next batches when overlap is on) or a standalone kernel. A job's DRAM traffic is a flow on the
+// shared memory system capped at its baseline rate, so NGPC traffic can slow the GPU down and
+// the other way round.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "models/batch.h"
+#include "models/memory/memory_system.h"
+#include "models/timeline.h"
+
+namespace ngpc {
+
+struct GpuJob {
+  double time_s = 0;
+  double dram_bytes = 0;
+  Batch* batch = nullptr;  // null for a standalone job
+  std::string name;
+};
+
+class GpuSide : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(GpuSide);
+  // One queue per NFP from its MLP engine (sc_fifo has one writer); depth = pipeline depth.
+  sc_core::sc_vector<sc_core::sc_fifo_in<Batch*>> from_nfp;
+
+  GpuSide(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem);
+
+  // A standalone GPU job, run after the batches already queued; `done` fires when it finishes.
+  void submit(const GpuJob& job, sc_core::sc_event* done);
+  sc_core::sc_event& batch_done_event() { return batch_done_; }
+  uint64_t batches_done() const { return batches_done_; }
+
+  double busy_s() const { return busy_s_; }
+  std::function<void(const Batch&)> on_batch_done;
+  bool record = false;  // append to `timeline`
+  std::vector<TimelineEvent> timeline;
+
+ private:
+  void run();
+  void execute(const GpuJob& job);
+
+  sc_core::sc_port<MemoryIf> mem_;
+  std::deque<std::pair<GpuJob, sc_core::sc_event*>> standalone_;
+  sc_core::sc_event standalone_ev_;
+  sc_core::sc_event_or_list any_;
+  sc_core::sc_event batch_done_;
+  uint64_t batches_done_ = 0;
+  MemCompletion mem_done_;
+  double busy_s_ = 0;
+};
+
+}  // namespace ngpc

@@ -1,0 +1,188 @@
+#include "models/encoding/grid_sram.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace ngpc {
+namespace {
+
+[[noreturn]] void bad_sram(const std::string& what) {
+  throw std::invalid_argument("grid SRAM: " + what);
+}
+
+}  // namespace
+
+GridSram::GridSram(const GridSramParams& params, uint64_t level_entries, uint32_t entry_bytes)
+    : params_(params), level_entries_(level_entries), entry_bytes_(entry_bytes) {
+  if (params.banks == 0) bad_sram("banks must be >= 1");
+  if (params.ports_per_bank == 0) bad_sram("ports_per_bank must be >= 1");
+  if (params.associativity == 0) bad_sram("associativity must be >= 1");
+  if (entry_bytes == 0) bad_sram("entry_bytes must be >= 1");
+  if (params.line_bytes == 0 || params.line_bytes % entry_bytes != 0) {
+    bad_sram("line_bytes (" + std::to_string(params.line_bytes) +
+             ") must be a non-zero multiple of the entry size (" + std::to_string(entry_bytes) +
+             " bytes) so that no entry straddles two lines");
+  }
+  fits_ = table_bytes() <= params.capacity_bytes;
+  entries_per_line_ = params.line_bytes / entry_bytes;
+  banks_pow2_ = (params.banks & (params.banks - 1)) == 0;
+  line_shift_ = -1;
+  for (int sh = 0; sh < 32; ++sh) {
+    if ((1u << sh) == entries_per_line_) line_shift_ = sh;
+  }
+  if (fits_) {
+    resident_entries_ = level_entries;
+  } else if (params.policy == SramPolicy::Static) {
+    resident_entries_ = params.capacity_bytes / entry_bytes;
+  } else {
+    resident_entries_ = 0;
+  }
+  const uint64_t set_bytes = static_cast<uint64_t>(params.line_bytes) * params.associativity;
+  sets_ = static_cast<uint32_t>(
+      std::min<uint64_t>(std::max<uint64_t>(params.capacity_bytes / set_bytes, 1), UINT32_MAX));
+  // Only a Cache that cannot hold the whole table keeps tags, allocated on first use: an engine
+  // that never simulates addresses (sampled mode) then costs no memory for them.
+  bank_count_.assign(params.banks, 0);
+}
+
+uint64_t GridSram::resident_bytes() const {
+  return resident_entries_ * entry_bytes_;
+}
+
+void GridSram::reset() {
+  std::fill(tags_.begin(), tags_.end(), 0);
+  std::fill(last_use_.begin(), last_use_.end(), 0);
+  clock_ = 0;
+}
+
+bool GridSram::cache_lookup(uint32_t line) {
+  if (tags_.empty()) {
+    tags_.assign(static_cast<size_t>(sets_) * params_.associativity, 0);
+    last_use_.assign(tags_.size(), 0);
+  }
+  const size_t base = static_cast<size_t>(line % sets_) * params_.associativity;
+  for (uint32_t w = 0; w < params_.associativity; ++w) {
+    if (tags_[base + w] == line + 1ull) {
+      last_use_[base + w] = ++clock_;
+      return true;
+    }
+  }
+  return false;
+}
+
+void GridSram::cache_allocate(uint32_t line) {
+  const size_t base = static_cast<size_t>(line % sets_) * params_.associativity;
+  size_t victim = base;
+  for (uint32_t w = 0; w < params_.associativity; ++w) {
+    if (tags_[base + w] == 0) {  // free way: no eviction needed
+      victim = base + w;
+      break;
+    }
+    if (last_use_[base + w] < last_use_[victim]) victim = base + w;
+  }
+  tags_[victim] = line + 1ull;
+  last_use_[victim] = ++clock_;
+}
+
+SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n) {
+  SramGroupResult r{0, 0, 0, 0};
+  if (n == 0) return r;
+  if (distinct_.size() < n) {
+    distinct_.resize(n);
+    lines_.resize(n);
+    line_hit_.resize(n);
+  }
+
+  // Merge duplicate reads. Groups are usually 4..64 reads, where a linear scan of the entries
+  // kept so far is cheaper than sorting (and keeps the order of first appearance); big groups
+  // sort instead.
+  uint32_t* s = distinct_.data();
+  uint32_t m = 0;
+  if (n <= 64) {
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint32_t v = entry_indices[i];
+      bool dup = false;
+      for (uint32_t j = 0; j < m; ++j) dup |= s[j] == v;
+      s[m] = v;
+      m += dup ? 0 : 1;
+    }
+  } else {
+    std::copy(entry_indices, entry_indices + n, s);
+    std::sort(s, s + n);
+    m = static_cast<uint32_t>(std::unique(s, s + n) - s);
+  }
+  uint32_t largest = 0;
+  for (uint32_t i = 0; i < m; ++i) largest = std::max(largest, s[i]);
+  if (largest >= level_entries_) {
+    throw std::out_of_range("grid SRAM: entry " + std::to_string(largest) + " of a " +
+                            std::to_string(level_entries_) + "-entry level");
+  }
+
+  // Bank conflicts: the busiest bank serialises the group.
+  const uint32_t bank_mask = params_.banks - 1;
+  auto bank_of = [&](uint32_t e) { return banks_pow2_ ? (e & bank_mask) : (e % params_.banks); };
+  uint32_t busiest = 0;
+  for (uint32_t i = 0; i < m; ++i) busiest = std::max(busiest, ++bank_count_[bank_of(s[i])]);
+  for (uint32_t i = 0; i < m; ++i) bank_count_[bank_of(s[i])] = 0;
+  r.cycles = (busiest + params_.ports_per_bank - 1) / params_.ports_per_bank;
+
+  if (fits_) {
+    r.hits = m;
+  } else {
+    auto line_of = [&](uint32_t e) {
+      return line_shift_ >= 0 ? (e >> line_shift_) : (e / entries_per_line_);
+    };
+    // Distinct lines touched by the group (Static: only the missing ones). The backward search
+    // finds a line shared with the previous entry first, the common case for x-neighbours.
+    uint32_t* lines = lines_.data();
+    uint8_t* line_hit = line_hit_.data();
+    uint32_t nl = 0;
+    auto find_line = [&](uint32_t line) {
+      for (uint32_t k = nl; k-- > 0;) {
+        if (lines[k] == line) return k;
+      }
+      return nl;
+    };
+    const bool is_static = params_.policy == SramPolicy::Static;
+    for (uint32_t i = 0; i < m; ++i) {
+      if (is_static && s[i] < resident_entries_) {
+        ++r.hits;
+        continue;
+      }
+      const uint32_t line = line_of(s[i]);
+      uint32_t k = find_line(line);
+      if (k == nl) {
+        lines[nl] = line;
+        // All lookups see the state at the start of the group; the fills come after, so a
+        // line fetched by this group cannot evict a line this same group hits on.
+        line_hit[nl] = !is_static && cache_lookup(line);
+        ++nl;
+      }
+      if (line_hit[k]) {
+        ++r.hits;
+      } else {
+        ++r.misses;
+      }
+    }
+    uint32_t missed = 0;  // distinct missing lines
+    for (uint32_t k = 0; k < nl; ++k) {
+      if (line_hit[k]) continue;
+      ++missed;
+      if (!is_static) cache_allocate(lines[k]);
+    }
+    r.miss_bytes = static_cast<uint64_t>(missed) * params_.line_bytes;
+    stats_.miss_lines += missed;
+  }
+
+  ++stats_.groups;
+  stats_.reads += n;
+  stats_.distinct_reads += m;
+  stats_.hits += r.hits;
+  stats_.misses += r.misses;
+  stats_.miss_bytes += r.miss_bytes;
+  stats_.cycles += r.cycles;
+  return r;
+}
+
+}  // namespace ngpc

@@ -1,0 +1,59 @@
+// Address-level model of one NFP's encoding level units for one grid: each level's inputs go
+// through pos_fract -> grid_index -> interpol_weights (grid_math.h) and their 2^d corner reads hit
+// that level's banked grid SRAM (grid_sram.h) in issue groups of `inputs_per_cycle` inputs.
+// The result is counted per level; encoding_engine turns the counts into level-unit cycles.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/encoding/grid_math.h"
+#include "models/encoding/grid_sram.h"
+
+namespace ngpc {
+
+struct LevelCounters {
+  uint64_t queries = 0;
+  uint64_t issue_cycles = 0;     // SRAM cycles of the issue groups, conflicts included
+  uint64_t conflict_cycles = 0;  // of which beyond the conflict-free ceil(reads / ports)
+  uint64_t corner_reads = 0;
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t miss_bytes = 0;
+
+  LevelCounters& operator+=(const LevelCounters& o);
+};
+
+// Which level unit serves each level: level l -> unit l % units. When a grid has more levels than
+// the engine has units, a unit serves its levels one after the other, and its SRAM capacity is
+// split among them.
+uint32_t unit_of_level(uint32_t level, uint32_t units);
+uint64_t sram_capacity_per_level(uint64_t capacity, uint32_t levels, uint32_t units);
+
+class LevelUnits {
+ public:
+  LevelUnits(const GridLayout& layout, const GridSramParams& sram, uint32_t units,
+             uint32_t inputs_per_cycle);
+
+  // Runs `n` positions (n * dims floats) through every level; adds to `out` (one per level).
+  void run(const float* positions, uint32_t n, std::vector<LevelCounters>& out);
+  void reset();  // new frame
+
+  uint32_t levels() const { return static_cast<uint32_t>(srams_.size()); }
+  const GridSram& sram(uint32_t level) const { return srams_[level]; }
+  // Bytes a frame-start fill loads into this NFP's SRAMs (fitting levels, static prefixes).
+  uint64_t fill_bytes() const;
+  // Bytes of the grid no SRAM holds resident (served by L2/DRAM on misses).
+  uint64_t non_resident_bytes() const;
+
+ private:
+  const GridLayout& layout_;
+  uint32_t inputs_per_cycle_;
+  uint32_t ports_;
+  uint32_t banks_;
+  std::vector<GridSram> srams_;
+  std::vector<uint32_t> idx_;
+  std::vector<float> w_;
+};
+
+}  // namespace ngpc

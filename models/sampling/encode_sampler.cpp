@@ -1,0 +1,187 @@
+#include "models/sampling/encode_sampler.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ngpc {
+
+uint64_t batch_count(uint64_t queries, uint64_t batch_size) {
+  return queries == 0 ? 0 : (queries + batch_size - 1) / batch_size;
+}
+
+void batch_range(uint64_t queries, uint64_t batches, uint64_t i, uint64_t* first, uint64_t* count) {
+  // Even split: batches differ by at most one query, so no NFP gets a runt batch.
+  auto at = [&](uint64_t k) { return (queries / batches) * k + (queries % batches) * k / batches; };
+  const uint64_t lo = at(i), hi = at(i + 1);
+  *first = lo;
+  *count = hi - lo;
+}
+
+FrameBatches::FrameBatches(const FrameWork& fw, uint64_t batch_size) {
+  uint64_t g = 0;
+  for (const WorkItem& item : fw.items) {
+    const uint64_t nb = item.standalone_gpu ? 0 : batch_count(item.max_queries(), batch_size);
+    item_first.push_back(g);
+    item_batches.push_back(nb);
+    g += nb;
+  }
+}
+
+void sample_positions(const PositionSource* source, uint32_t frame, uint32_t kernel, uint64_t first,
+                      uint32_t n, uint32_t dims, float* out) {
+  if (source) {
+    source->positions(frame, kernel, first, n, dims, out);
+    return;
+  }
+  // No scene: uniform in the unit cube (the run reports it).
+  const uint64_t seed = mix64(frame * 0x10001ull + kernel);
+  for (uint64_t q = 0; q < n; ++q)
+    for (uint32_t d = 0; d < dims; ++d)
+      out[q * dims + d] =
+          static_cast<float>((mix64(seed ^ ((first + q) * 8 + d)) >> 40) * (1.0 / 16777216.0));
+}
+
+namespace {
+
+struct Runner {
+  const PositionSource* positions;
+  uint32_t frame;
+  uint32_t dims;
+  std::vector<float> buf;
+  std::vector<LevelCounters> discard;
+
+  void run(LevelUnits& units, uint32_t kernel, uint64_t first, uint64_t n,
+           std::vector<LevelCounters>& out) {
+    buf.resize(static_cast<size_t>(n) * dims);
+    sample_positions(positions, frame, kernel, first, static_cast<uint32_t>(n), dims, buf.data());
+    units.run(buf.data(), static_cast<uint32_t>(n), out);
+  }
+};
+
+// The encode kernel of the same grid that global batch g belongs to, and that batch's queries.
+bool batch_of_grid(const FrameWork& fw, const FrameBatches& fb, uint64_t g, uint32_t encoding,
+                   uint32_t* kernel, uint64_t* first, uint64_t* count) {
+  const auto it = std::upper_bound(fb.item_first.begin(), fb.item_first.end(), g);
+  const size_t item = static_cast<size_t>(it - fb.item_first.begin()) - 1;
+  if (g - fb.item_first[item] >= fb.item_batches[item]) return false;
+  for (const EncodeKernelWork& e : fw.items[item].encodes)
+    if (e.encoding_id == encoding) {
+      batch_range(e.queries, fb.item_batches[item], g - fb.item_first[item], first, count);
+      *kernel = e.kernel_index;
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+bool sampling_saves_work(const FrameWork& fw, const FrameBatches& fb, const Config& cfg) {
+  double sampled = 0, full = 0;
+  const double per_batch = static_cast<double>(cfg.cluster.batch_size) + cfg.detail.warmup_queries;
+  for (size_t i = 0; i < fw.items.size(); ++i)
+    for (const EncodeKernelWork& e : fw.items[i].encodes) {
+      full += static_cast<double>(e.queries);
+      sampled += std::min<double>(cfg.detail.sample_batches, fb.item_batches[i]) * per_batch;
+    }
+  return sampled < full;
+}
+
+EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
+                              const FrameBatches& fb, const Config& cfg,
+                              const PositionSource* positions, SamplerState& state, bool full) {
+  const EncodeKernelWork& work = fw.items[item].encodes[k];
+  EncodePlan plan;
+  plan.work = &work;
+  const EncodeTiming timing = encode_timing(cfg.nfp.encoding);
+  const uint64_t nfps = cfg.cluster.scaling_factor;
+  if (state.frame != fw.frame) {
+    state.frame = fw.frame;
+    state.nfp = mix64(cfg.detail.seed ^ mix64(fw.frame)) % nfps;
+    for (auto& u : state.units)
+      if (u) u->reset();
+    std::fill(state.last_batch.begin(), state.last_batch.end(), UINT64_MAX);
+  }
+  if (state.units.size() <= work.encoding_id) {
+    state.units.resize(work.encoding_id + 1);
+    state.last_batch.resize(work.encoding_id + 1, UINT64_MAX);
+  }
+  if (!state.units[work.encoding_id])
+    state.units[work.encoding_id] =
+        std::make_unique<LevelUnits>(*work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram),
+                                     timing.units, work.inputs_per_cycle);
+  LevelUnits& units = *state.units[work.encoding_id];
+  // L2 keeps what its grid share can of the table parts no SRAM holds.
+  const double non_resident = static_cast<double>(units.non_resident_bytes());
+  const double l2_share = cfg.memory.l2.capacity_bytes * cfg.memory.l2.grid_share;
+  plan.dram_fraction = non_resident > 0 ? 1 - std::min(1.0, l2_share / non_resident) : 0;
+  plan.miss_latency_cycles =
+      (cfg.memory.l2.latency_s + plan.dram_fraction * cfg.memory.dram.latency_s) * cfg.clock_hz;
+  const uint64_t nb = fb.item_batches[item];
+  plan.full_detail = full;
+  if (plan.full_detail || work.queries == 0 || nb == 0) return plan;
+
+  const DetailConfig& d = cfg.detail;
+  const uint64_t seed = mix64(d.seed ^ mix64((uint64_t{fw.frame} << 32) | work.kernel_index));
+  const uint64_t g0 = fb.item_first[item];
+  Runner r{positions, fw.frame, work.layout->params.dims, {}, {}};
+  std::vector<LevelCounters> batch, total(work.layout->levels.size());
+  std::vector<double> cycles_per_query;
+  auto measure = [&](LevelUnits& u, uint64_t i) {
+    uint64_t first, count;
+    batch_range(work.queries, nb, i, &first, &count);
+    batch.assign(total.size(), LevelCounters{});
+    if (count == 0) return;
+    r.run(u, work.kernel_index, first, count, batch);
+    for (size_t l = 0; l < total.size(); ++l) total[l] += batch[l];
+    cycles_per_query.push_back(encode_cycles(batch, 1.0, timing, plan.miss_latency_cycles) / count);
+  };
+  // The shadowed NFP's batches of this kernel: i = (x - g0) mod N, then every N-th.
+  const uint64_t i0 = (state.nfp + nfps - g0 % nfps) % nfps;
+  const uint64_t mine = i0 < nb ? (nb - i0 + nfps - 1) / nfps : 0;
+  const uint64_t pool = mine ? mine : nb;
+  const uint64_t picks = std::min<uint64_t>(d.sample_batches, pool);
+  plan.stratum_first = mine ? i0 : 0;
+  plan.stratum_stride = mine ? nfps : 1;
+  for (uint64_t c = 0; c < picks; ++c) {
+    // Stratified: one seeded batch in each of `picks` equal strata of the pool; each stratum's
+    // batches take its sample's counts, so slow and fast regions of a frame stay where they are.
+    const uint64_t lo = c * pool / picks, hi = (c + 1) * pool / picks;
+    const uint64_t j = lo + mix64(seed + c) % (hi - lo);
+    plan.stratum_end.push_back(hi);
+    if (mine == 0) {
+      LevelUnits copy(units);  // another NFP's batch: its SRAMs are like x's, not x's own
+      measure(copy, j);
+      plan.strata.push_back(batch);
+      continue;
+    }
+    const uint64_t i = i0 + j * nfps, g = g0 + i;
+    uint32_t pk;
+    uint64_t first, count;
+    if (g >= nfps && state.last_batch[work.encoding_id] != g - nfps &&
+        batch_of_grid(fw, fb, g - nfps, work.encoding_id, &pk, &first, &count)) {
+      // x skipped its previous batch: replay its tail so the SRAMs hold what they would.
+      const uint64_t warm = std::min<uint64_t>(d.warmup_queries, count);
+      if (warm) r.run(units, pk, first + count - warm, warm, r.discard);
+    }
+    measure(units, i);
+    plan.strata.push_back(batch);
+    state.last_batch[work.encoding_id] = g;
+  }
+  plan.sample = total;
+  plan.sampled_queries = total.empty() ? 0 : total[0].queries;
+  // 95 % confidence half-width of the mean over all the kernel's batches, relative to the mean
+  // (normal approximation with the finite-population correction).
+  if (cycles_per_query.size() >= 2) {
+    const auto& x = cycles_per_query;
+    double m = 0, v = 0;
+    for (double a : x) m += a;
+    m /= x.size();
+    for (double a : x) v += (a - m) * (a - m);
+    v /= (x.size() - 1);
+    const double fpc = 1.0 - static_cast<double>(cycles_per_query.size()) / nb;
+    plan.rel_err_cycles = m > 0 ? 1.96 * std::sqrt(v / x.size() * fpc) / m : 0.0;
+  }
+  return plan;
+}
+
+}  // namespace ngpc

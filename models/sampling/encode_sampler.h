@@ -1,0 +1,60 @@
+// Prepares an encode kernel for the timing simulation: measures its level-unit rates at address
+// level on a seeded sample of its batches (sampled mode), or marks it for full per-batch
+// simulation, and derives its L2/DRAM split and miss latency.
+//
+// Sampling follows the dispatcher: batches are numbered through the frame and dealt to the NFPs
+// in turn, so NFP x runs global batches x, x + N, x + 2N, ... The sampler shadows one NFP x
+// (seeded per frame) whose SRAM state persists through the frame, as a real NFP's does: it
+// simulates a seeded subset of x's own batches, each after the tail of x's previous batch when
+// that one was skipped. A kernel too small to reach x is evaluated on copies of x's state (any
+// NFP's SRAMs hold "its previous batches", as x's do). The spread of cycles per query over the
+// sampled batches gives the reported sampling error.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "models/encoding/encoding_engine.h"
+#include "models/encoding/level_units.h"
+#include "models/machine_config.h"
+#include "models/mix64.h"
+#include "models/positions.h"
+#include "models/workload.h"
+
+namespace ngpc {
+
+// Number of batches and the query range [first, first + count) of batch `i` of `queries`.
+uint64_t batch_count(uint64_t queries, uint64_t batch_size);
+void batch_range(uint64_t queries, uint64_t batches, uint64_t i, uint64_t* first, uint64_t* count);
+
+// Global batch numbering of a frame: item j's batches are item_first[j] .. + item_batches[j] - 1.
+struct FrameBatches {
+  std::vector<uint64_t> item_first, item_batches;
+  FrameBatches(const FrameWork& fw, uint64_t batch_size);
+};
+
+// The shadowed NFP's level units, one set per encoding, reset at each frame.
+struct SamplerState {
+  uint32_t frame = UINT32_MAX;
+  uint64_t nfp = 0;
+  std::vector<std::unique_ptr<LevelUnits>> units;  // by encoding id
+  std::vector<uint64_t> last_batch;                // last global batch simulated, by encoding
+};
+
+// `full`: simulate this kernel's every batch on its NFP (detail mode "full", or a frame too small
+// for sampling to save anything, see sampling_saves_work).
+EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
+                              const FrameBatches& batches, const Config& cfg,
+                              const PositionSource* positions, SamplerState& state, bool full);
+
+// Sampling a frame costs sample_batches batches plus warm-up per encode kernel; when simulating
+// every query costs no more, sampled mode simulates the frame in full (exact and no slower).
+bool sampling_saves_work(const FrameWork& fw, const FrameBatches& batches, const Config& cfg);
+
+// Positions of queries [first, first + n) of a kernel: from the trace's scene, or uniform in the
+// unit cube when the trace has none.
+void sample_positions(const PositionSource* source, uint32_t frame, uint32_t kernel, uint64_t first,
+                      uint32_t n, uint32_t dims, float* out);
+
+}  // namespace ngpc
