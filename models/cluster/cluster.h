@@ -10,7 +10,7 @@
 
 #include "models/activity.h"
 #include "models/sampling/encode_sampler.h"
-#include "models/cluster/gpu_side.h"
+#include "models/cluster/gpu_sms.h"
 #include "models/machine_config.h"
 #include "models/memory/memory_system.h"
 #include "models/cluster/nfp.h"
@@ -62,7 +62,7 @@ class Cluster : public sc_core::sc_module {
   const PositionSource* positions_;
   MemorySystem mem_;
   sc_core::sc_vector<sc_core::sc_fifo<Batch*>> to_gpu_;
-  GpuSide gpu_;
+  GpuSms gpu_;
   std::vector<std::unique_ptr<Nfp>> nfps_;
   FramePlan plan_;
   SamplerState sampler_;

@@ -5,8 +5,8 @@
 
 #include "sim/cli/commands.h"
 #include "sim/error.h"
-#include "sim/gpu_baseline/gpu_model.h"
-#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/gpu_baseline/cost_model.h"
+#include "sim/gpu_baseline/profile.h"
 #include "sim/workloads/generator.h"
 #include "sim/trace/trace_io.h"
 

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "models/encoding/grid_math.h"
-#include "sim/gpu_baseline/gpu_model.h"
+#include "sim/gpu_baseline/cost_model.h"
 #include "sim/workloads/generator.h"
 
 namespace ngpc::gpu {

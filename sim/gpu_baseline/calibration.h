@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/gpu_baseline/profile.h"
 
 namespace ngpc::gpu {
 

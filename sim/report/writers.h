@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "models/cluster/gpu_side.h"
+#include "models/cluster/gpu_sms.h"
 #include "sim/report/stats.h"
 
 namespace ngpc {

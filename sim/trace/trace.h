@@ -56,7 +56,7 @@ struct Frame {
 };
 
 // Where address-level sample positions come from.
-struct PositionSource {
+struct PositionsSpec {
   std::string type = "procedural";                   // "procedural" | "file" | "none"
   std::string scene;                                 // "nerf_object" | "sdf" | "cloud" | "image"
   nlohmann::json params = nlohmann::json::object();  // camera and scene parameters
@@ -79,7 +79,7 @@ struct Trace {
   Header header;
   std::vector<EncodingModel> encodings;
   std::vector<MlpModel> mlps;
-  PositionSource positions;
+  PositionsSpec positions;
   std::vector<Frame> frames;
   std::string path;  // file it was read from (for messages); not serialised
 

@@ -56,7 +56,7 @@ void parse_models(const nlohmann::json& models, const std::string& origin, const
 nlohmann::json models_to_json(const std::vector<EncodingModel>& encodings,
                               const std::vector<MlpModel>& mlps);
 
-// Absolute or trace-relative path of the binary positions file (PositionSource type "file").
+// Absolute or trace-relative path of the binary positions file (PositionsSpec type "file").
 std::string positions_file_path(const Trace& trace);
 
 // A half-open frame range [begin, end) parsed from "--frames" text.

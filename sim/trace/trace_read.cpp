@@ -357,11 +357,11 @@ Header parse_header(const Checker& c, const json& j) {
   return h;
 }
 
-PositionSource parse_positions(const Checker& c, const json& j) {
+PositionsSpec parse_positions(const Checker& c, const json& j) {
   const std::string path = "/positions";
   c.object(j, path, "the positions source");
   c.only_keys(j, path, {"type", "scene", "params", "file"});
-  PositionSource p;
+  PositionsSpec p;
   p.type = c.choice(c.req(j, path, "type", "the positions source type"), Path(path, "type"),
                     {"procedural", "file", "none"});
   const json* scene = c.opt(j, "scene");
@@ -504,7 +504,7 @@ Trace convert(const Checker& c, const json& doc) {
   if (const json* p = c.opt(doc, "positions")) {
     t.positions = parse_positions(c, *p);
   } else {
-    t.positions = PositionSource{};
+    t.positions = PositionsSpec{};
     t.positions.type = "none";
   }
   const json& frames = c.req(doc, "", "frames", "a list of frames");

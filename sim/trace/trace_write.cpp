@@ -76,7 +76,7 @@ J models_json(const std::vector<EncodingModel>& encodings, const std::vector<Mlp
 }
 
 template <class J>
-J positions_json(const PositionSource& p) {
+J positions_json(const PositionsSpec& p) {
   J j;
   j["type"] = p.type;
   if (p.type == "procedural") {

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "sim/error.h"
-#include "sim/gpu_baseline/gpu_model.h"
+#include "sim/gpu_baseline/cost_model.h"
 #include "sim/workloads/gen_common.h"
 #include "sim/scenes/scenes.h"
 

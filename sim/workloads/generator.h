@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/gpu_baseline/profile.h"
 #include "sim/trace/trace.h"
 
 namespace ngpc::trace {

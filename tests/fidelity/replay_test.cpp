@@ -9,7 +9,7 @@
 
 #include "sim/config/config_loader.h"
 #include "sim/config/tech_loader.h"
-#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/gpu_baseline/profile.h"
 #include "sim/report/stats.h"
 #include "sim/workloads/generator.h"
 #include "sim/trace/trace_io.h"

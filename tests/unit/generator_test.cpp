@@ -14,8 +14,8 @@
 #include <string>
 
 #include "sim/error.h"
-#include "sim/gpu_baseline/gpu_model.h"
-#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/gpu_baseline/cost_model.h"
+#include "sim/gpu_baseline/profile.h"
 #include "sim/trace/bundled.h"
 #include "sim/trace/trace_io.h"
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "sim/error.h"
-#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/gpu_baseline/profile.h"
 #include "sim/workloads/generator.h"
 #include "sim/scenes/scene_common.h"
 #include "sim/trace/trace_io.h"

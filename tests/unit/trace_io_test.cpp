@@ -164,7 +164,7 @@ TEST(TraceIo, RoundTripIsExactAndByteStable) {
 TEST(TraceIo, RoundTripPositionsFileAndNone) {
   test::TempDir dir;
   Trace t = rich_trace();
-  t.positions = PositionSource{};
+  t.positions = PositionsSpec{};
   t.positions.type = "file";
   t.positions.file = "pos.bin";
   test::write_text_file(dir / "pos.bin", std::string(24, '\0'));
@@ -173,7 +173,7 @@ TEST(TraceIo, RoundTripPositionsFileAndNone) {
   expect_same(t, back);
   EXPECT_EQ(positions_file_path(back), (dir / "pos.bin").string());
 
-  t.positions = PositionSource{};
+  t.positions = PositionsSpec{};
   t.positions.type = "none";
   t.positions.scene.clear();
   write_trace((dir / "t.json").string(), t);

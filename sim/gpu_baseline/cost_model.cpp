@@ -1,4 +1,4 @@
-#include "sim/gpu_baseline/gpu_model.h"
+#include "sim/gpu_baseline/cost_model.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/gpu_baseline/profile.h"
 
 #include <cmath>
 #include <fstream>

@@ -1,22 +1,22 @@
-#include "models/cluster/gpu_side.h"
+#include "models/cluster/gpu_sms.h"
 
 namespace ngpc {
 
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
-GpuSide::GpuSide(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem)
+GpuSms::GpuSms(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem)
     : sc_module(name), from_nfp("from_nfp", nfps), mem_("mem") {
   mem_.bind(mem);
   SC_THREAD(run);
 }
 
-void GpuSide::submit(const GpuJob& job, sc_core::sc_event* done) {
+void GpuSms::submit(const GpuJob& job, sc_core::sc_event* done) {
   standalone_.emplace_back(job, done);
   standalone_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void GpuSide::execute(const GpuJob& job) {
+void GpuSms::execute(const GpuJob& job) {
   const double start = sc_core::sc_time_stamp().to_seconds();
   if (job.time_s > 0 || job.dram_bytes > 0) {
     const double cap = job.time_s > 0 ? job.dram_bytes / job.time_s : 0;
@@ -29,7 +29,7 @@ void GpuSide::execute(const GpuJob& job) {
   if (record && end > start) timeline.push_back({"GPU", job.name, start, end - start});
 }
 
-void GpuSide::run() {
+void GpuSms::run() {
   // A member, not a local: the list must outlive this thread's stack, which SystemC tears down
   // while the thread still waits on it when the simulation ends.
   for (auto& p : from_nfp) any_ |= p->data_written_event();

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/encoding/grid_math.h"
-#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/gpu_baseline/profile.h"
 #include "sim/trace/model_grid.h"
 #include "sim/trace/trace.h"
 

@@ -25,13 +25,13 @@ struct GpuJob {
   std::string name;
 };
 
-class GpuSide : public sc_core::sc_module {
+class GpuSms : public sc_core::sc_module {
  public:
-  SC_HAS_PROCESS(GpuSide);
+  SC_HAS_PROCESS(GpuSms);
   // One queue per NFP from its MLP engine (sc_fifo has one writer); depth = pipeline depth.
   sc_core::sc_vector<sc_core::sc_fifo_in<Batch*>> from_nfp;
 
-  GpuSide(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem);
+  GpuSms(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem);
 
   // A standalone GPU job, run after the batches already queued; `done` fires when it finishes.
   void submit(const GpuJob& job, sc_core::sc_event* done);

@@ -1,7 +1,7 @@
 // The baseline GPU cost model: the profile file equals the built-in copy, the calibration
 // reproduces it, the spec §1 facts stay within the tolerances docs/gpu-baseline.md states, and
 // the model has the structural properties it claims.
-#include "sim/gpu_baseline/gpu_model.h"
+#include "sim/gpu_baseline/cost_model.h"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@
 #include "models/encoding/grid_math.h"
 #include "sim/error.h"
 #include "sim/gpu_baseline/calibration.h"
-#include "sim/gpu_baseline/gpu_profile.h"
+#include "sim/gpu_baseline/profile.h"
 #include "sim/workloads/generator.h"
 
 namespace ngpc::gpu {
@@ -120,7 +120,7 @@ TEST(GpuCalibration, ReproducesTheProfile) {
   EXPECT_TRUE(c.feasible());
   const std::string fix =
       "recalibrated values (store them in configs/gpu/rtx3090.json and "
-      "gpu_profile.h, then run scripts/gen-traces.sh): encode_dram_efficiency " +
+      "sim/gpu_baseline/profile.h, then run scripts/gen-traces.sh): encode_dram_efficiency " +
       std::to_string(c.encode_dram_efficiency) + ", mlp_tensor_efficiency " +
       std::to_string(c.mlp_tensor_efficiency) + ", rest_dram_efficiency " +
       std::to_string(c.rest_dram_efficiency);
