@@ -1,46 +1,55 @@
-// Action counts the hardware models accumulate; models/cost.* turns them into energy
-// (Accelergy style: count x energy per action) and the configuration into area.
+// Action counts the hardware models accumulate per frame, declared once with their units and
+// definitions (models/stat_block.h); models/cost/ turns them into energy (Accelergy style: count x
+// energy per action). Each engine owns its block, resets it at frame start and hands it to the
+// cluster at frame end; the cluster sums the NFPs' blocks.
 #pragma once
 
 #include <cstdint>
 
+#include "models/stat_block.h"
+
 namespace ngpc {
 
-struct EncodingActivity {
-  uint64_t lookups = 0;          // (query, level) pairs through pos_fract/grid_index/interp
-  uint64_t hashed_lookups = 0;   // of which on hashed levels (hash instead of dense index)
-  uint64_t corner_reads = 0;     // grid SRAM reads (one 2F-byte entry each), hits + misses
-  uint64_t sram_hits = 0;        // corner reads served by the grid SRAM
-  uint64_t sram_misses = 0;      // corner reads sent to L2/DRAM
-  uint64_t sram_fill_bytes = 0;  // bytes written into grid SRAMs (per-frame fills, line refills)
-  uint64_t bank_conflict_cycles = 0;  // cycles lost to bank conflicts
-  uint64_t busy_cycles = 0;           // level-unit cycles doing work (summed over units)
-  uint64_t feature_bytes_out = 0;     // encoded features written to the FIFO
-};
+#define NGPC_ENCODING_ACTIVITY(X)                                                             \
+  X(lookups, "", "(query, level) pairs through pos_fract, grid_index and interpol_weights")   \
+  X(hashed_lookups, "", "lookups on hashed levels (spatial hash instead of the dense index)") \
+  X(corner_reads, "", "grid SRAM reads of one 2F-byte entry each, hits and misses")           \
+  X(sram_hits, "", "distinct corner reads served by the grid SRAM")                          \
+  X(sram_misses, "", "distinct corner reads sent to L2/DRAM")                                 \
+  X(sram_fill_bytes, "B", "bytes written into grid SRAMs (frame-start fills, line refills)")  \
+  X(bank_conflict_cycles, "cycles", "level-unit cycles lost to bank conflicts, summed over units") \
+  X(busy_cycles, "cycles", "level-unit issue cycles, summed over units")                       \
+  X(feature_bytes_out, "B", "encoded features written to the feature FIFO")
+NGPC_STAT_BLOCK(EncodingActivity, uint64_t, NGPC_ENCODING_ACTIVITY)
 
-struct MlpActivity {
-  uint64_t macs = 0;         // MACs issued, padding included
-  uint64_t useful_macs = 0;  // MACs of the unpadded network
-  uint64_t weight_buffer_read_bytes = 0;
-  uint64_t weight_load_bytes = 0;  // weights brought into the buffer (from L2)
-  uint64_t activation_read_bytes = 0;
-  uint64_t activation_write_bytes = 0;
-  uint64_t activation_unit_ops = 0;  // non-ReLU activation evaluations
-  uint64_t busy_cycles = 0;          // MAC-array busy cycles
-};
+#define NGPC_MLP_ACTIVITY(X)                                                       \
+  X(macs, "", "MACs issued by the MAC array, padding included")                   \
+  X(useful_macs, "", "MACs of the unpadded networks")                             \
+  X(weight_buffer_read_bytes, "B", "weight-buffer bytes read by the MAC array")   \
+  X(weight_load_bytes, "B", "weights brought into the weight buffer over the L2 link") \
+  X(activation_read_bytes, "B", "activation-buffer bytes read")                   \
+  X(activation_write_bytes, "B", "activation-buffer bytes written")               \
+  X(activation_unit_ops, "", "non-ReLU activation evaluations")                   \
+  X(busy_cycles, "cycles", "MAC-array busy cycles")
+NGPC_STAT_BLOCK(MlpActivity, uint64_t, NGPC_MLP_ACTIVITY)
 
-struct MemoryActivity {
-  uint64_t ngpc_l2_bytes = 0;    // bytes the NGPC moved over its L2 link
-  uint64_t ngpc_dram_bytes = 0;  // of which DRAM had to serve
-  uint64_t gpu_dram_bytes = 0;   // the GPU's own DRAM traffic (not NGPC energy)
-};
+#define NGPC_MEMORY_ACTIVITY(X)                                               \
+  X(ngpc_l2_bytes, "B", "bytes the NGPC moved over its L2 link")              \
+  X(ngpc_dram_bytes, "B", "of the NGPC's bytes, those DRAM had to serve")     \
+  X(gpu_dram_bytes, "B", "the GPU's own DRAM traffic (not NGPC energy)")
+NGPC_STAT_BLOCK(MemoryActivity, uint64_t, NGPC_MEMORY_ACTIVITY)
 
 struct Activity {
   EncodingActivity encoding;
   MlpActivity mlp;
   MemoryActivity memory;
 
-  Activity& operator+=(const Activity& o);
+  Activity& operator+=(const Activity& o) {
+    encoding += o.encoding;
+    mlp += o.mlp;
+    memory += o.memory;
+    return *this;
+  }
 };
 
 }  // namespace ngpc

@@ -1,27 +1,81 @@
 // The effective machine configuration (models/ sees only this plain struct, never JSON) as plain
-// numbers in base units (Hz, bytes, bytes/s, seconds, mm², W, J). Filled once at load time from the
-// JSON files (see config_loader.h); the hot paths of the models only ever see these plain values.
+// numbers in base units (Hz, bytes, bytes/s, seconds, mm², W, J) and policies as enums. Filled
+// once at load time from the JSON files (sim/config/): every choice is resolved there, so the
+// models' hot paths compare no strings.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
 
+#include "models/policy_names.h"
+
 namespace ngpc {
+
+// Grid SRAM contents. Cache: set-associative LRU over lines, filled on demand from L2/DRAM.
+// Static: the first floor(capacity / entry_bytes) entries of a level are loaded at frame start
+// and stay resident; every other entry always misses and is not allocated.
+enum class SramPolicy : uint8_t { Cache, Static };
+enum class DispatchPolicy : uint8_t { LeastLoaded, RoundRobin };
+// Bandwidth division under contention: per source (NGPC and GPU are two clients, NFPs share the
+// NGPC's part) or per flow (every transfer equal).
+enum class Arbitration : uint8_t { PerSource, PerFlow };
+enum class MlpDataflow : uint8_t { WeightStationary, OutputStationary };
+enum class Precision : uint8_t { Fp16, Fp32, Int8 };
+enum class WeightSource : uint8_t { Buffer, L2 };  // L2: weights re-read from L2 every batch
+enum class DetailMode : uint8_t { Sampled, Full };
+// tcnn's activations as the MLP engine costs them.
+enum class Activation : uint8_t { None, Relu, Sigmoid, Exponential, Squareplus };
+inline constexpr size_t kActivations = 5;
+
+template <>
+struct PolicyNames<SramPolicy> {
+  static constexpr const char* names[] = {"cache", "static"};
+};
+template <>
+struct PolicyNames<DispatchPolicy> {
+  static constexpr const char* names[] = {"least_loaded", "round_robin"};
+};
+template <>
+struct PolicyNames<Arbitration> {
+  static constexpr const char* names[] = {"per_source", "per_flow"};
+};
+template <>
+struct PolicyNames<MlpDataflow> {
+  static constexpr const char* names[] = {"weight_stationary", "output_stationary"};
+};
+template <>
+struct PolicyNames<Precision> {
+  static constexpr const char* names[] = {"fp16", "fp32", "int8"};
+};
+template <>
+struct PolicyNames<WeightSource> {
+  static constexpr const char* names[] = {"buffer", "l2"};
+};
+template <>
+struct PolicyNames<DetailMode> {
+  static constexpr const char* names[] = {"sampled", "full"};
+};
+template <>
+struct PolicyNames<Activation> {
+  static constexpr const char* names[] = {"none", "relu", "sigmoid", "exponential", "squareplus"};
+};
 
 struct GridSramConfig {
   uint64_t capacity_bytes = 1000000;   // "1 MB" per level unit [paper-2nd]
   uint32_t banks = 8;                  // power of two [est]
   uint32_t ports_per_bank = 1;         // [est]
   uint32_t access_latency_cycles = 2;  // [est]
-  std::string policy = "cache";        // "cache" (set-associative LRU) | "static" (resident prefix)
-  uint32_t line_bytes = 64;            // cache line, power of two [est]
-  uint32_t associativity = 4;          // [est]
+  SramPolicy policy = SramPolicy::Cache;
+  uint32_t line_bytes = 64;    // cache line, power of two [est]
+  uint32_t associativity = 4;  // [est]
 };
 
 struct EncodingEngineConfig {
   uint32_t level_units = 16;  // [paper-2nd]
-  // Inputs a level unit processes per cycle, per grid encoding type [paper-2nd].
+  // Inputs a level unit processes per cycle, per grid encoding role [paper-2nd]; resolved per
+  // encode kernel when the workload is built.
   std::map<std::string, uint32_t> inputs_per_cycle = {
       {"hashgrid", 1}, {"densegrid", 2}, {"lowres_densegrid", 8}};
   uint32_t pipeline_latency_cycles = 6;  // pos_fract + grid_index + interpol_weights [est]
@@ -30,18 +84,17 @@ struct EncodingEngineConfig {
 };
 
 struct MlpEngineConfig {
-  uint32_t rows = 64;                          // [paper-2nd]
-  uint32_t cols = 64;                          // [paper-2nd]
-  std::string dataflow = "weight_stationary";  // | "output_stationary" [est]
-  std::string precision = "fp16";              // | "fp32" | "int8" [est]
-  uint64_t weight_buffer_bytes = 65536;        // [est]
-  uint64_t activation_buffer_bytes = 524288;   // [est]
-  std::string weight_source = "buffer";        // | "l2": weights re-read from L2 each batch
-  bool weight_double_buffering = true;         // [est]
-  // Extra cycles per batch row a layer's output activation costs (ReLU is free in the array's
-  // output stage; transcendental ones take a pass through the activation unit) [est].
-  std::map<std::string, uint32_t> activation_cycles_per_row = {
-      {"none", 0}, {"relu", 0}, {"sigmoid", 1}, {"exponential", 1}, {"squareplus", 1}};
+  uint32_t rows = 64;  // [paper-2nd]
+  uint32_t cols = 64;  // [paper-2nd]
+  MlpDataflow dataflow = MlpDataflow::WeightStationary;  // [est]
+  Precision precision = Precision::Fp16;                 // [est]
+  uint64_t weight_buffer_bytes = 65536;                  // [est]
+  uint64_t activation_buffer_bytes = 524288;             // [est]
+  WeightSource weight_source = WeightSource::Buffer;
+  bool weight_double_buffering = true;  // [est]
+  // Extra cycles per batch row a layer's output activation costs, by Activation (ReLU is free in
+  // the array's output stage; transcendental ones take a pass through the activation unit) [est].
+  std::array<uint32_t, kActivations> activation_cycles_per_row = {0, 0, 1, 1, 1};
 };
 
 struct NfpConfig {
@@ -51,10 +104,10 @@ struct NfpConfig {
 };
 
 struct ClusterConfig {
-  uint32_t scaling_factor = 8;            // number of NFPs [paper-2nd]
-  uint32_t batch_size = 4096;             // queries per batch, multiple of 256 [est]
-  std::string dispatch = "least_loaded";  // | "round_robin"
-  uint32_t dispatch_latency_cycles = 4;   // [est]
+  uint32_t scaling_factor = 8;  // number of NFPs [paper-2nd]
+  uint32_t batch_size = 4096;   // queries per batch, multiple of 256 [est]
+  DispatchPolicy dispatch = DispatchPolicy::LeastLoaded;
+  uint32_t dispatch_latency_cycles = 4;  // [est]
 };
 
 struct L2Config {
@@ -68,9 +121,7 @@ struct DramConfig {
   double bandwidth_bytes_per_s = 936e9;  // GDDR6X on the RTX 3090 [spec §1]
   double latency_s = 400e-9;             // [est]
   uint32_t access_bytes = 32;            // minimum transfer (sector) [est]
-  // Bandwidth division under contention: "per_source" (NGPC and GPU are two clients, NFPs share
-  // the NGPC's part) | "per_flow" (every transfer equal) [est].
-  std::string arbitration = "per_source";
+  Arbitration arbitration = Arbitration::PerSource;  // [est]
 };
 
 struct MemoryConfig {
@@ -88,13 +139,13 @@ struct GpuConfig {
   uint32_t pipeline_depth = 2;   // batches in flight between NGPC and GPU [est]
 };
 
-// Address-level detail (spec §3): in "sampled" mode each encode kernel's corner addresses are
+// Address-level detail (spec §3): in sampled mode each encode kernel's corner addresses are
 // simulated for `sample_batches` whole batches of one seeded NFP, in the order that NFP gets them,
 // each after the last `warmup_queries` queries of the NFP's previous batch (uncounted), and the
-// measured rates carry to every batch; in "full" mode every query of every batch is simulated on
+// measured rates carry to every batch; in full mode every query of every batch is simulated on
 // its NFP's SRAMs.
 struct DetailConfig {
-  std::string mode = "sampled";    // | "full"
+  DetailMode mode = DetailMode::Sampled;
   uint32_t sample_batches = 6;     // batches simulated per encode kernel [est]
   uint32_t warmup_queries = 1024;  // uncounted queries before each sampled batch [est]
   uint64_t seed = 1;

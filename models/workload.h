@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/encoding/grid_math.h"
+#include "models/machine_config.h"
 
 namespace ngpc {
 
@@ -16,7 +17,7 @@ struct MlpLayer {
   uint32_t in = 0;                         // padded input width
   uint32_t out = 0;                        // padded output width
   uint32_t useful_in = 0, useful_out = 0;  // unpadded widths (for useful-MAC accounting)
-  std::string activation = "relu";
+  Activation activation = Activation::Relu;
 };
 
 struct EncodeKernelWork {

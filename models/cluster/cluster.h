@@ -1,5 +1,5 @@
 // The NGPC: `scaling_factor` NFPs, the dispatcher that cuts each work item into batches and deals
-// them out, the memory system they share with the GPU, and the GPU side. One SystemC thread (the
+// them out, the memory system they share with the GPU, and the GPU's SMs. One SystemC thread (the
 // dispatcher) walks the frames; everything else reacts to the transactions it issues.
 #pragma once
 
@@ -9,23 +9,24 @@
 #include <vector>
 
 #include "models/activity.h"
-#include "models/sampling/encode_sampler.h"
 #include "models/cluster/gpu_sms.h"
+#include "models/cluster/nfp.h"
 #include "models/machine_config.h"
 #include "models/memory/memory_system.h"
-#include "models/cluster/nfp.h"
+#include "models/sampling/encode_sampler.h"
 #include "models/workload.h"
 
 namespace ngpc {
 
+// One frame's results, from the modules' per-frame statistics.
 struct FrameStats {
   uint32_t frame = 0;
   double time_s = 0;            // simulated frame time
-  double gpu_busy_s = 0;        // GPU side busy (rest kernels)
+  double gpu_busy_s = 0;        // GPU SMs busy (rest kernels)
   double encode_busy_s = 0;     // summed over NFPs
   double mlp_busy_s = 0;        // summed over NFPs
-  double encode_max_nfp_s = 0;  // busiest NFP's encoder
-  double mlp_max_nfp_s = 0;
+  double encode_max_nfp_s = 0;  // busiest NFP's encoder this frame
+  double mlp_max_nfp_s = 0;     // busiest NFP's MLP engine this frame
   uint64_t batches = 0;
   // 95 % relative half-width of the frame's sampled encode cycles (kernels combined as
   // independent estimates weighted by their queries), and the largest of any single kernel.
@@ -35,7 +36,7 @@ struct FrameStats {
   Activity activity;   // this frame's actions
 };
 
-class Cluster : public sc_core::sc_module {
+class Cluster : public sc_core::sc_module, public BatchDoneIf {
  public:
   SC_HAS_PROCESS(Cluster);
   Cluster(sc_core::sc_module_name name, const Config& cfg, const std::vector<FrameWork>& frames,
@@ -44,36 +45,41 @@ class Cluster : public sc_core::sc_module {
   const std::vector<FrameStats>& frames() const { return stats_; }
   bool finished() const { return finished_; }
   uint32_t nfps() const { return static_cast<uint32_t>(nfps_.size()); }
-  // Timeline of the first frame (batches per NFP, GPU jobs, memory fills), for trace-event JSON.
-  std::vector<TimelineEvent> timeline() const;
+  // Timeline of the first frame (batches per NFP, GPU jobs, memory transfers), for trace-event
+  // JSON.
+  std::vector<TimelineEvent> timeline() const { return timeline_; }
 
   // Progress callback, called after each frame (e.g. for a terminal progress line).
   std::function<void(uint32_t done, uint32_t total)> on_frame;
 
+  void batch_done(const Batch& b) override;  // BatchDoneIf, called by the GPU's SMs
+
  private:
   void dispatch();
-  void run_item(const WorkItem& item, uint32_t index, FrameStats& fs);
+  void plan_frame(const FrameWork& fw, FrameStats& fs);
+  void run_item(const FrameWork& fw, uint32_t index, FrameStats& fs);
   uint32_t pick_nfp();
-  Activity total_activity() const;
-  void snapshot(double& enc, double& mlp, double& enc_max, double& mlp_max) const;
+  void collect_frame(FrameStats& fs);
+  void record_timeline(const std::vector<std::unique_ptr<Batch>>& batches);
 
   const Config& cfg_;
   const std::vector<FrameWork>& frames_;
   const PositionSource* positions_;
+  const DispatchPolicy dispatch_policy_;
+  const sc_core::sc_time dispatch_latency_;
   MemorySystem mem_;
   sc_core::sc_vector<sc_core::sc_fifo<Batch*>> to_gpu_;
   GpuSms gpu_;
   std::vector<std::unique_ptr<Nfp>> nfps_;
-  FramePlan plan_;
+  std::vector<std::vector<EncodePlan>> plan_;  // this frame's, by [item][encode kernel]
   SamplerState sampler_;
-  const FramePlan* plan_ptr_ = &plan_;
-  std::vector<uint64_t> outstanding_;  // batches dealt to each NFP and not yet taken by the GPU
-  std::vector<std::unique_ptr<Batch>> batches_;
+  std::vector<uint64_t> outstanding_;  // batches dealt to each NFP and not yet done on the GPU
+  uint64_t batches_done_ = 0;
+  sc_core::sc_event batch_done_ev_;
   uint32_t rr_ = 0;
   sc_core::sc_event standalone_done_;
   std::vector<FrameStats> stats_;
-  std::vector<Batch> first_frame_batches_;
-  std::vector<TimelineEvent> mem_timeline_;
+  std::vector<TimelineEvent> timeline_;
   bool recording_ = false;
   bool finished_ = false;
 };

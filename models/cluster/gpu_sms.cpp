@@ -5,8 +5,8 @@ namespace ngpc {
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
-GpuSms::GpuSms(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem)
-    : sc_module(name), from_nfp("from_nfp", nfps), mem_("mem") {
+GpuSms::GpuSms(sc_core::sc_module_name name, uint32_t nfps, MemoryIf& mem)
+    : sc_module(name), from_nfp("from_nfp", nfps), done("done"), mem_("mem") {
   mem_.bind(mem);
   SC_THREAD(run);
 }
@@ -14,6 +14,12 @@ GpuSms::GpuSms(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem)
 void GpuSms::submit(const GpuJob& job, sc_core::sc_event* done) {
   standalone_.emplace_back(job, done);
   standalone_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+double GpuSms::take_frame_busy_s() {
+  const double b = busy_s_;
+  busy_s_ = 0;
+  return b;
 }
 
 void GpuSms::execute(const GpuJob& job) {
@@ -26,7 +32,7 @@ void GpuSms::execute(const GpuJob& job) {
   }
   const double end = sc_core::sc_time_stamp().to_seconds();
   busy_s_ += end - start;
-  if (record && end > start) timeline.push_back({"GPU", job.name, start, end - start});
+  if (recording_ && end > start) timeline_.push_back({"GPU", job.name, start, end - start});
 }
 
 void GpuSms::run() {
@@ -45,12 +51,10 @@ void GpuSms::run() {
       if (from_nfp[i]->nb_read(b)) rr = i + 1;
     }
     if (b) {
-      b->t_gpu_start = sc_core::sc_time_stamp().to_seconds();
+      b->t.gpu_start = sc_core::sc_time_stamp().to_seconds();
       execute(GpuJob{b->gpu_time_s, b->gpu_dram_bytes, b, "rest kernels, batch"});
-      b->t_gpu_end = sc_core::sc_time_stamp().to_seconds();
-      ++batches_done_;
-      if (on_batch_done) on_batch_done(*b);
-      batch_done_.notify(sc_core::SC_ZERO_TIME);
+      b->t.gpu_end = sc_core::sc_time_stamp().to_seconds();
+      done->batch_done(*b);
       continue;
     }
     if (!standalone_.empty()) {

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <deque>
-#include <functional>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -17,6 +16,12 @@
 #include "models/timeline.h"
 
 namespace ngpc {
+
+// Where the GPU reports a finished batch (the dispatcher implements it).
+class BatchDoneIf : public virtual sc_core::sc_interface {
+ public:
+  virtual void batch_done(const Batch& b) = 0;
+};
 
 struct GpuJob {
   double time_s = 0;
@@ -31,17 +36,18 @@ class GpuSms : public sc_core::sc_module {
   // One queue per NFP from its MLP engine (sc_fifo has one writer); depth = pipeline depth.
   sc_core::sc_vector<sc_core::sc_fifo_in<Batch*>> from_nfp;
 
-  GpuSms(sc_core::sc_module_name name, uint32_t nfps, MemorySystem& mem);
+  sc_core::sc_port<BatchDoneIf> done;  // every finished batch is reported here
+
+  GpuSms(sc_core::sc_module_name name, uint32_t nfps, MemoryIf& mem);
 
   // A standalone GPU job, run after the batches already queued; `done` fires when it finishes.
   void submit(const GpuJob& job, sc_core::sc_event* done);
-  sc_core::sc_event& batch_done_event() { return batch_done_; }
-  uint64_t batches_done() const { return batches_done_; }
 
-  double busy_s() const { return busy_s_; }
-  std::function<void(const Batch&)> on_batch_done;
-  bool record = false;  // append to `timeline`
-  std::vector<TimelineEvent> timeline;
+  // Records every job on the timeline while on.
+  void set_recording(bool on) { recording_ = on; }
+  std::vector<TimelineEvent> take_timeline() { return std::move(timeline_); }
+  // Seconds the SMs were busy with rest kernels this frame; resets for the next frame.
+  double take_frame_busy_s();
 
  private:
   void run();
@@ -51,10 +57,10 @@ class GpuSms : public sc_core::sc_module {
   std::deque<std::pair<GpuJob, sc_core::sc_event*>> standalone_;
   sc_core::sc_event standalone_ev_;
   sc_core::sc_event_or_list any_;
-  sc_core::sc_event batch_done_;
-  uint64_t batches_done_ = 0;
   MemCompletion mem_done_;
   double busy_s_ = 0;
+  bool recording_ = false;
+  std::vector<TimelineEvent> timeline_;
 };
 
 }  // namespace ngpc

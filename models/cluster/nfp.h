@@ -17,8 +17,8 @@ class Nfp : public sc_core::sc_module {
   EncodingEngine encoder;
   MlpEngine mlp;
 
-  Nfp(sc_core::sc_module_name name, uint32_t index, const Config& cfg, MemorySystem& mem,
-      const FramePlan* const& plan, sc_core::sc_fifo<Batch*>& to_gpu);
+  Nfp(sc_core::sc_module_name name, uint32_t index, const Config& cfg, MemoryIf& mem,
+      const PositionSource* positions, sc_core::sc_fifo<Batch*>& to_gpu);
 
   uint32_t index() const { return index_; }
 

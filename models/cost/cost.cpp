@@ -10,7 +10,8 @@ double d(uint64_t n) {
   return static_cast<double>(n);
 }
 
-const OpCost& mac_cost(const TechTable& tech, const std::string& precision) {
+const OpCost& mac_cost(const TechTable& tech, Precision p) {
+  const std::string precision = policy_name(p);
   const auto it = tech.mac.find(precision);
   // The config loader restricts the precision and the tech loader requires all of them, so a
   // miss here is a programming error, not bad input.

@@ -20,15 +20,6 @@ EncodeTiming encode_timing(const EncodingEngineConfig& cfg) {
   return t;
 }
 
-const std::vector<LevelCounters>& EncodePlan::counts_for(uint64_t i) const {
-  if (strata.empty()) return sample;
-  const uint64_t j = i < stratum_first ? 0 : (i - stratum_first) / stratum_stride;
-  const size_t c = static_cast<size_t>(
-      std::upper_bound(stratum_end.begin(), stratum_end.end(), j) - stratum_end.begin());
-  const auto& s = strata[std::min(c, strata.size() - 1)];
-  return !s.empty() && s[0].queries > 0 ? s : sample;
-}
-
 GridSramParams grid_sram_params(const GridSramConfig& cfg) {
   GridSramParams p;
   p.capacity_bytes = cfg.capacity_bytes;
@@ -36,7 +27,7 @@ GridSramParams grid_sram_params(const GridSramConfig& cfg) {
   p.ports_per_bank = cfg.ports_per_bank;
   p.line_bytes = cfg.line_bytes;
   p.associativity = cfg.associativity;
-  p.policy = cfg.policy == "static" ? SramPolicy::Static : SramPolicy::Cache;
+  p.policy = cfg.policy;
   return p;
 }
 
@@ -54,17 +45,23 @@ double encode_cycles(const std::vector<LevelCounters>& c, double scale, const En
 }
 
 EncodingEngine::EncodingEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg,
-                               MemorySystem& mem, const FramePlan* const& plan)
+                               MemoryIf& mem, const PositionSource* positions)
     : sc_module(name),
       nfp_(nfp),
-      cfg_(cfg),
+      clock_hz_(cfg.clock_hz),
       mem_("mem"),
-      plan_(plan),
+      positions_(positions),
       timing_(encode_timing(cfg.nfp.encoding)),
       sram_(grid_sram_params(cfg.nfp.encoding.grid_sram)),
       period_(sc_time(1.0 / cfg.clock_hz, SC_SEC)) {
   mem_.bind(mem);
   SC_THREAD(run);
+}
+
+EncoderFrame EncodingEngine::take_frame() {
+  const EncoderFrame f = frame_stats_;
+  frame_stats_ = EncoderFrame{};
+  return f;
 }
 
 LevelUnits& EncodingEngine::units_for(const EncodeKernelWork& w) {
@@ -85,46 +82,42 @@ void EncodingEngine::begin_frame(uint32_t frame) {
 }
 
 void EncodingEngine::run() {
+  EncodingActivity& act = frame_stats_.activity;
   for (;;) {
     Batch* b = in.read();
-    const FramePlan& plan = *plan_;
-    if (plan.frame != frame_) begin_frame(plan.frame);
-    const WorkItem& item = plan.work->items[b->item];
-    b->t_encode_start = sc_core::sc_time_stamp().to_seconds();
-    for (size_t k = 0; k < item.encodes.size(); ++k) {
-      const EncodeKernelWork& w = item.encodes[k];
-      const EncodePlan& ep = plan.encode[b->item][k];
-      const uint64_t n = b->encode_queries[k];
+    if (b->frame != frame_) begin_frame(b->frame);
+    b->t.encode_start = sc_core::sc_time_stamp().to_seconds();
+    for (const EncodeTask& task : b->encodes) {
+      const EncodeKernelWork& w = *task.kernel;
+      const uint64_t n = task.queries;
       if (n == 0) continue;
       LevelUnits& units = units_for(w);
       if (!filled_[w.encoding_id]) {
-        // Frame-start fill of the levels (or prefixes) that stay resident in the SRAMs. The first
-        // NFP's fill comes from DRAM; later NFPs find what the L2's grid share could keep.
+        // Frame-start fill of the levels (or prefixes) that stay resident in the SRAMs.
         filled_[w.encoding_id] = 1;
         const double fill = static_cast<double>(units.fill_bytes());
-        const double l2_share = cfg_.memory.l2.capacity_bytes * cfg_.memory.l2.grid_share;
-        const double dram =
-            nfp_ == 0 || fill <= 0 ? fill : fill * (1 - std::min(1.0, l2_share / fill));
-        mem_->transfer(MemSource::Ngpc, fill, dram, 0, &mem_done_, "grid fill", nfp_);
+        mem_->grid_fill(nfp_, fill, &mem_done_);
         mem_done_.wait_done();
-        act_.sram_fill_bytes += static_cast<uint64_t>(fill);
+        act.sram_fill_bytes += static_cast<uint64_t>(fill);
       }
-      double cycles, miss_bytes;
+      const GridMissPath path = mem_->grid_miss_path(units.non_resident_bytes());
+      const double miss_latency_cycles = path.latency_s * clock_hz_;
+      double cycles;
       const size_t levels = w.layout->levels.size();
       counters_.assign(levels, LevelCounters{});
-      if (ep.full_detail) {
+      if (task.address_level) {
         const uint32_t dims = w.layout->params.dims;
         pos_.resize(static_cast<size_t>(n) * dims);
-        sample_positions(plan.positions, plan.frame, w.kernel_index, b->encode_first[k],
+        sample_positions(positions_, b->frame, w.kernel_index, task.first,
                          static_cast<uint32_t>(n), dims, pos_.data());
         units.run(pos_.data(), static_cast<uint32_t>(n), counters_);
-        cycles = encode_cycles(counters_, 1.0, timing_, ep.miss_latency_cycles);
+        cycles = encode_cycles(counters_, 1.0, timing_, miss_latency_cycles);
       } else {
-        // Sampled mode: the measured per-query rates of this kernel, carried to this batch.
-        const std::vector<LevelCounters>& sample = ep.counts_for(b->index);
+        // Sampled mode: the measured per-query rates this batch carries, scaled to its queries.
+        const std::vector<LevelCounters>& sample = task.sample;
         const uint64_t sq = sample.empty() ? 0 : sample[0].queries;
         const double scale = sq ? static_cast<double>(n) / sq : 0;
-        cycles = encode_cycles(sample, scale, timing_, ep.miss_latency_cycles);
+        cycles = encode_cycles(sample, scale, timing_, miss_latency_cycles);
         for (size_t l = 0; l < levels; ++l) {
           const LevelCounters& s = sample[l];
           LevelCounters& c = counters_[l];
@@ -137,29 +130,27 @@ void EncodingEngine::run() {
           c.miss_bytes = std::llround(s.miss_bytes * scale);
         }
       }
-      miss_bytes = 0;
+      double miss_bytes = 0;
       for (size_t l = 0; l < levels; ++l) {
         const LevelCounters& c = counters_[l];
         miss_bytes += static_cast<double>(c.miss_bytes);
-        act_.lookups += c.queries;
-        if (w.layout->levels[l].hashed) act_.hashed_lookups += c.queries;
-        act_.corner_reads += c.corner_reads;
-        act_.sram_hits += c.hits;
-        act_.sram_misses += c.misses;
-        act_.bank_conflict_cycles += c.conflict_cycles;
-        act_.busy_cycles += c.issue_cycles;
-        if (sram_.policy == SramPolicy::Cache) act_.sram_fill_bytes += c.miss_bytes;  // line fills
+        act.lookups += c.queries;
+        if (w.layout->levels[l].hashed) act.hashed_lookups += c.queries;
+        act.corner_reads += c.corner_reads;
+        act.sram_hits += c.hits;
+        act.sram_misses += c.misses;
+        act.bank_conflict_cycles += c.conflict_cycles;
+        act.busy_cycles += c.issue_cycles;
+        if (sram_.policy == SramPolicy::Cache) act.sram_fill_bytes += c.miss_bytes;  // line fills
       }
-      act_.feature_bytes_out +=
-          n * levels * w.layout->params.features * w.layout->params.feature_bytes;
+      act.feature_bytes_out += n * levels * w.layout->params.features * w.layout->params.feature_bytes;
       const sc_time start = sc_core::sc_time_stamp();
-      mem_->transfer(MemSource::Ngpc, miss_bytes, miss_bytes * ep.dram_fraction, 0, &mem_done_,
-                     "grid misses", nfp_);
+      mem_->grid_misses(nfp_, miss_bytes, path, &mem_done_);
       sc_core::wait(period_ * std::ceil(cycles));
       mem_done_.wait_done();
-      busy_s_ += (sc_core::sc_time_stamp() - start).to_seconds();
+      frame_stats_.busy_s += (sc_core::sc_time_stamp() - start).to_seconds();
     }
-    b->t_encode_end = sc_core::sc_time_stamp().to_seconds();
+    b->t.encode_end = sc_core::sc_time_stamp().to_seconds();
     out.write(b);  // blocks while the FIFO to the MLP engine is full
   }
 }

@@ -9,12 +9,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace ngpc {
+#include "models/machine_config.h"  // SramPolicy
 
-// Cache: set-associative LRU over lines, filled on demand from L2/DRAM.
-// Static: the first floor(capacity / entry_bytes) entries of the level are loaded at frame start
-// and stay resident; every other entry always misses and is not allocated.
-enum class SramPolicy { Cache, Static };
+namespace ngpc {
 
 struct GridSramParams {
   uint64_t capacity_bytes = 1000000;

@@ -4,17 +4,6 @@
 
 namespace ngpc {
 
-LevelCounters& LevelCounters::operator+=(const LevelCounters& o) {
-  queries += o.queries;
-  issue_cycles += o.issue_cycles;
-  conflict_cycles += o.conflict_cycles;
-  corner_reads += o.corner_reads;
-  hits += o.hits;
-  misses += o.misses;
-  miss_bytes += o.miss_bytes;
-  return *this;
-}
-
 uint32_t unit_of_level(uint32_t level, uint32_t units) {
   return level % units;
 }

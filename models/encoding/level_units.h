@@ -9,20 +9,10 @@
 
 #include "models/encoding/grid_math.h"
 #include "models/encoding/grid_sram.h"
+#include "models/encoding/level_counters.h"
 
 namespace ngpc {
 
-struct LevelCounters {
-  uint64_t queries = 0;
-  uint64_t issue_cycles = 0;     // SRAM cycles of the issue groups, conflicts included
-  uint64_t conflict_cycles = 0;  // of which beyond the conflict-free ceil(reads / ports)
-  uint64_t corner_reads = 0;
-  uint64_t hits = 0;
-  uint64_t misses = 0;
-  uint64_t miss_bytes = 0;
-
-  LevelCounters& operator+=(const LevelCounters& o);
-};
 
 // Which level unit serves each level: level l -> unit l % units. When a grid has more levels than
 // the engine has units, a unit serves its levels one after the other, and its SRAM capacity is

@@ -12,7 +12,10 @@ using sc_core::SC_SEC;
 using sc_core::sc_time;
 
 MemorySystem::MemorySystem(sc_core::sc_module_name name, const MemoryConfig& cfg)
-    : sc_module(name), cfg_(cfg), last_(sc_core::SC_ZERO_TIME) {
+    : sc_module(name),
+      cfg_(cfg),
+      per_source_(cfg.dram.arbitration == Arbitration::PerSource),
+      last_(sc_core::SC_ZERO_TIME) {
   SC_METHOD(on_wake);
   sensitive << wake_;
   dont_initialize();
@@ -24,11 +27,11 @@ void MemCompletion::wait_done() {
 
 void MemorySystem::complete(const Flow& f) {
   notify_done(f.done, f.latency_s);
-  if (!record) return;
+  if (!recording_) return;
   const double end = sc_core::sc_time_stamp().to_seconds() + f.latency_s;
   char name[96];
   std::snprintf(name, sizeof name, "%s %.0f B", f.what, f.bytes);
-  record->push_back({f.src == MemSource::Gpu ? std::string("GPU DRAM")
+  timeline_.push_back({f.src == MemSource::Gpu ? std::string("GPU DRAM")
                                              : "NFP " + std::to_string(f.requester) + " memory",
                      name, f.start_s, end - f.start_s});
 }
@@ -42,6 +45,37 @@ void MemorySystem::notify_done(MemCompletion* c, double latency_s) {
 
 double MemorySystem::latency_s(double dram_fraction) const {
   return cfg_.l2.latency_s + dram_fraction * cfg_.dram.latency_s;
+}
+
+// The L2 keeps what its grid share can of the grid parts no SRAM holds; a miss hits in L2 with
+// probability min(1, share / non-resident bytes) (uniform reuse).
+GridMissPath MemorySystem::grid_miss_path(uint64_t non_resident_bytes) const {
+  const double non_resident = static_cast<double>(non_resident_bytes);
+  const double l2_share = cfg_.l2.capacity_bytes * cfg_.l2.grid_share;
+  GridMissPath p;
+  p.dram_fraction = non_resident > 0 ? 1 - std::min(1.0, l2_share / non_resident) : 0;
+  p.latency_s = latency_s(p.dram_fraction);
+  return p;
+}
+
+void MemorySystem::grid_misses(uint32_t nfp, double bytes, const GridMissPath& path,
+                               MemCompletion* done) {
+  transfer(MemSource::Ngpc, bytes, bytes * path.dram_fraction, 0, done, "grid misses", nfp);
+}
+
+// NFP 0's fill comes from DRAM; the others find what the L2's grid share could keep of it.
+void MemorySystem::grid_fill(uint32_t nfp, double bytes, MemCompletion* done) {
+  const double l2_share = cfg_.l2.capacity_bytes * cfg_.l2.grid_share;
+  const double dram =
+      nfp == 0 || bytes <= 0 ? bytes : bytes * (1 - std::min(1.0, l2_share / bytes));
+  transfer(MemSource::Ngpc, bytes, dram, 0, done, "grid fill", nfp);
+}
+
+MemoryStats MemorySystem::take_frame() {
+  advance();
+  const MemoryStats s = stats_;
+  stats_ = MemoryStats{};
+  return s;
 }
 
 void MemorySystem::transfer(MemSource src, double link_bytes, double dram_bytes, double rate_cap,
@@ -69,7 +103,7 @@ void MemorySystem::transfer(MemSource src, double link_bytes, double dram_bytes,
   f.what = what;
   f.requester = requester;
   stats_.link_bytes += link_bytes;
-  stats_.dram_bytes[static_cast<int>(src)] += dram_bytes;
+  (src == MemSource::Gpu ? stats_.gpu_dram_bytes : stats_.ngpc_dram_bytes) += dram_bytes;
   flows_.push_back(f);
   reallocate();
   schedule();
@@ -98,7 +132,7 @@ void MemorySystem::reallocate() {
   const size_t n = flows_.size();
   frozen_.assign(n, 0);
   weight_.assign(n, 1.0);
-  if (cfg_.dram.arbitration == "per_source") {
+  if (per_source_) {
     size_t count[2] = {0, 0};
     for (const Flow& f : flows_) ++count[static_cast<int>(f.src)];
     for (size_t i = 0; i < n; ++i) weight_[i] = 1.0 / count[static_cast<int>(flows_[i].src)];

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/machine_config.h"
+#include "models/stat_block.h"
 #include "models/timeline.h"
 
 namespace ngpc {
@@ -29,12 +30,20 @@ struct MemCompletion {
   void wait_done();
 };
 
-struct MemoryStats {
-  double link_bytes = 0;          // over the NGPC <-> L2 link
-  double dram_bytes[2] = {0, 0};  // DRAM bytes by source (Ngpc, Gpu)
-  double link_busy_s = 0;         // integral of link utilisation over time (seconds at 100 %)
-  double dram_busy_s = 0;
-  uint64_t transfers = 0;
+#define NGPC_MEMORY_STATS(X)                                                              \
+  X(link_bytes, "B", "bytes over the NGPC <-> L2 link")                                   \
+  X(ngpc_dram_bytes, "B", "DRAM bytes of NGPC traffic")                                   \
+  X(gpu_dram_bytes, "B", "DRAM bytes of the GPU's own traffic")                           \
+  X(link_busy_s, "s", "integral of L2-link utilisation over time (seconds at 100 %)")     \
+  X(dram_busy_s, "s", "integral of DRAM utilisation over time (seconds at 100 %)")        \
+  X(transfers, "", "transfers started")
+NGPC_STAT_BLOCK(MemoryStats, double, NGPC_MEMORY_STATS)
+
+// Where grid misses of a grid are served: the share of their bytes DRAM serves (the rest hits
+// in L2) and their access latency.
+struct GridMissPath {
+  double dram_fraction = 0;
+  double latency_s = 0;
 };
 
 // What requesters see of the memory system (they reach it through an sc_port).
@@ -44,6 +53,14 @@ class MemoryIf : public virtual sc_core::sc_interface {
   virtual void transfer(MemSource src, double link_bytes, double dram_bytes, double rate_cap,
                         MemCompletion* done, const char* what = "transfer",
                         uint32_t requester = 0) = 0;
+  // How the misses of a grid whose SRAM-resident part leaves `non_resident_bytes` to L2/DRAM are
+  // served. The memory system owns the L2 and the latencies; engines only ask.
+  virtual GridMissPath grid_miss_path(uint64_t non_resident_bytes) const = 0;
+  // NFP `nfp`'s grid misses of `bytes`, served along `path`.
+  virtual void grid_misses(uint32_t nfp, double bytes, const GridMissPath& path,
+                           MemCompletion* done) = 0;
+  // NFP `nfp`'s frame-start fill of `bytes` of grid data into its SRAMs.
+  virtual void grid_fill(uint32_t nfp, double bytes, MemCompletion* done) = 0;
 };
 
 class MemorySystem : public sc_core::sc_module, public MemoryIf {
@@ -60,11 +77,17 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
                 MemCompletion* done, const char* what = "transfer",
                 uint32_t requester = 0) override;
 
-  // When set, every completed transfer is appended (for the first frame's timeline).
-  std::vector<TimelineEvent>* record = nullptr;
+  GridMissPath grid_miss_path(uint64_t non_resident_bytes) const override;
+  void grid_misses(uint32_t nfp, double bytes, const GridMissPath& path,
+                   MemCompletion* done) override;
+  void grid_fill(uint32_t nfp, double bytes, MemCompletion* done) override;
 
-  const MemoryStats& stats() const { return stats_; }
-  double latency_s(double dram_fraction) const;
+  // Records every completed transfer on the timeline while on.
+  void set_recording(bool on) { recording_ = on; }
+  std::vector<TimelineEvent> take_timeline() { return std::move(timeline_); }
+
+  // This frame's statistics; resets them for the next frame.
+  MemoryStats take_frame();
 
  private:
   struct Flow {
@@ -87,14 +110,18 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   void on_wake();
   void complete(const Flow& f);
   static void notify_done(MemCompletion* c, double latency_s);
+  double latency_s(double dram_fraction) const;
 
   MemoryConfig cfg_;
+  bool per_source_;
   std::vector<Flow> flows_;
   std::vector<uint8_t> frozen_;  // scratch for reallocate()
   std::vector<double> weight_;
   sc_core::sc_event wake_;
   sc_core::sc_time last_;
   MemoryStats stats_;
+  bool recording_ = false;
+  std::vector<TimelineEvent> timeline_;
 };
 
 }  // namespace ngpc

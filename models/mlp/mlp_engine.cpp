@@ -7,9 +7,15 @@ namespace ngpc {
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
-uint32_t precision_bytes(const std::string& precision) {
-  if (precision == "fp32") return 4;
-  if (precision == "int8") return 1;
+uint32_t precision_bytes(Precision precision) {
+  switch (precision) {
+    case Precision::Fp32:
+      return 4;
+    case Precision::Int8:
+      return 1;
+    case Precision::Fp16:
+      break;
+  }
   return 2;
 }
 
@@ -17,19 +23,16 @@ MlpTiming mlp_timing(const MlpEngineConfig& cfg) {
   MlpTiming t;
   t.rows = cfg.rows;
   t.cols = cfg.cols;
-  t.output_stationary = cfg.dataflow == "output_stationary";
+  t.output_stationary = cfg.dataflow == MlpDataflow::OutputStationary;
   t.double_buffering = cfg.weight_double_buffering;
   t.elem_bytes = precision_bytes(cfg.precision);
   t.activation_buffer_bytes = cfg.activation_buffer_bytes;
-  for (const auto& [name, c] : cfg.activation_cycles_per_row)
-    t.activation_cycles.emplace_back(name, c);
+  t.activation_cycles = cfg.activation_cycles_per_row;
   return t;
 }
 
-static uint32_t activation_cost(const MlpTiming& t, const std::string& name) {
-  for (const auto& [n, c] : t.activation_cycles)
-    if (n == name) return c;
-  return 0;
+static uint32_t activation_cost(const MlpTiming& t, Activation a) {
+  return t.activation_cycles[static_cast<size_t>(a)];
 }
 
 static uint64_t ceil_div(uint64_t a, uint64_t b) {
@@ -81,12 +84,11 @@ uint64_t mlp_network_cycles(const MlpTiming& t, const std::vector<MlpLayer>& lay
 }
 
 MlpEngine::MlpEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg,
-                     MemorySystem& mem, const FramePlan* const& plan)
+                     MemoryIf& mem)
     : sc_module(name),
       nfp_(nfp),
-      cfg_(cfg),
+      weights_from_l2_(cfg.nfp.mlp.weight_source == WeightSource::L2),
       mem_("mem"),
-      plan_(plan),
       timing_(mlp_timing(cfg.nfp.mlp)),
       period_(sc_time(1.0 / cfg.clock_hz, SC_SEC)) {
   mem_.bind(mem);
@@ -99,36 +101,40 @@ static double weight_bytes(const MlpTiming& t, const std::vector<MlpLayer>& laye
   return b;
 }
 
+MlpFrame MlpEngine::take_frame() {
+  const MlpFrame f = frame_stats_;
+  frame_stats_ = MlpFrame{};
+  return f;
+}
+
 void MlpEngine::run() {
-  const bool from_l2 = cfg_.nfp.mlp.weight_source == "l2";
   for (;;) {
     Batch* b = in.read();
-    const FramePlan& plan = *plan_;
-    if (plan.frame != frame_) {
-      frame_ = plan.frame;
+    if (b->frame != frame_) {
+      frame_ = b->frame;
       std::fill(weights_loaded_.begin(), weights_loaded_.end(), 0);
     }
-    const WorkItem& item = plan.work->items[b->item];
-    b->t_mlp_start = sc_core::sc_time_stamp().to_seconds();
+    b->t.mlp_start = sc_core::sc_time_stamp().to_seconds();
     const sc_time start = sc_core::sc_time_stamp();
-    for (size_t k = 0; k < item.mlps.size(); ++k) {
-      const MlpKernelWork& w = item.mlps[k];
+    for (const MlpTask& task : b->mlps) {
+      const MlpKernelWork& w = *task.kernel;
       if (weights_loaded_.size() <= w.mlp_id) weights_loaded_.resize(w.mlp_id + 1, 0);
       // Weights come over the L2 link once per frame into the weight buffer, or every batch when
       // the configuration keeps them in L2.
-      if (from_l2 || !weights_loaded_[w.mlp_id]) {
+      if (weights_from_l2_ || !weights_loaded_[w.mlp_id]) {
         weights_loaded_[w.mlp_id] = 1;
         const double bytes = weight_bytes(timing_, w.layers);
         mem_->transfer(MemSource::Ngpc, bytes, 0, 0, &mem_done_, "MLP weights", nfp_);
         mem_done_.wait_done();
-        act_.weight_load_bytes += static_cast<uint64_t>(bytes);
+        frame_stats_.activity.weight_load_bytes += static_cast<uint64_t>(bytes);
       }
-      const uint64_t n = b->mlp_queries[k];
+      const uint64_t n = task.queries;
       if (n == 0) continue;
-      sc_core::wait(period_ * static_cast<double>(mlp_network_cycles(timing_, w.layers, n, &act_)));
+      sc_core::wait(period_ *
+                    static_cast<double>(mlp_network_cycles(timing_, w.layers, n, &frame_stats_.activity)));
     }
-    busy_s_ += (sc_core::sc_time_stamp() - start).to_seconds();
-    b->t_mlp_end = sc_core::sc_time_stamp().to_seconds();
+    frame_stats_.busy_s += (sc_core::sc_time_stamp() - start).to_seconds();
+    b->t.mlp_end = sc_core::sc_time_stamp().to_seconds();
     out.write(b);
   }
 }

@@ -10,13 +10,13 @@
 // A non-ReLU output activation costs activation_cycles_per_row cycles per batch row.
 #pragma once
 
+#include <array>
 #include <string>
 #include <systemc>
 #include <vector>
 
 #include "models/activity.h"
 #include "models/batch.h"
-#include "models/encoding/encoding_engine.h"
 #include "models/machine_config.h"
 #include "models/memory/memory_system.h"
 #include "models/workload.h"
@@ -29,10 +29,10 @@ struct MlpTiming {
   bool double_buffering = true;
   uint32_t elem_bytes = 2;
   uint64_t activation_buffer_bytes = 524288;
-  std::vector<std::pair<std::string, uint32_t>> activation_cycles;  // per row, by name
+  std::array<uint32_t, kActivations> activation_cycles{};  // per batch row, by Activation
 };
 MlpTiming mlp_timing(const MlpEngineConfig& cfg);
-uint32_t precision_bytes(const std::string& precision);
+uint32_t precision_bytes(Precision precision);
 
 // Largest sub-batch whose input and output activations both fit the activation buffer, rounded
 // down to whole array rows (at least one row).
@@ -42,32 +42,35 @@ uint64_t mlp_sub_batch(const MlpTiming& t, const std::vector<MlpLayer>& layers);
 uint64_t mlp_network_cycles(const MlpTiming& t, const std::vector<MlpLayer>& layers, uint64_t n,
                             MlpActivity* act);
 
+// What one MLP engine did in a frame.
+struct MlpFrame {
+  MlpActivity activity;
+  double busy_s = 0;
+};
+
 class MlpEngine : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(MlpEngine);
   sc_core::sc_fifo_in<Batch*> in;
   sc_core::sc_fifo_out<Batch*> out;
 
-  MlpEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg, MemorySystem& mem,
-            const FramePlan* const& plan);
+  MlpEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg, MemoryIf& mem);
 
-  const MlpActivity& activity() const { return act_; }
-  double busy_s() const { return busy_s_; }
+  // This frame's statistics; resets them for the next frame.
+  MlpFrame take_frame();
 
  private:
   void run();
 
   uint32_t nfp_;
-  const Config& cfg_;
+  bool weights_from_l2_;
   sc_core::sc_port<MemoryIf> mem_;
-  const FramePlan* const& plan_;
   MlpTiming timing_;
   sc_core::sc_time period_;
   uint32_t frame_ = UINT32_MAX;
   std::vector<uint8_t> weights_loaded_;  // by MLP id, this frame
   MemCompletion mem_done_;
-  MlpActivity act_;
-  double busy_s_ = 0;
+  MlpFrame frame_stats_;
 };
 
 }  // namespace ngpc

@@ -86,12 +86,21 @@ bool sampling_saves_work(const FrameWork& fw, const FrameBatches& fb, const Conf
   return sampled < full;
 }
 
+const std::vector<LevelCounters>& EncodePlan::counts_for(uint64_t i) const {
+  if (strata.empty()) return sample;
+  const uint64_t j = i < stratum_first ? 0 : (i - stratum_first) / stratum_stride;
+  const size_t c = static_cast<size_t>(
+      std::upper_bound(stratum_end.begin(), stratum_end.end(), j) - stratum_end.begin());
+  const auto& s = strata[std::min(c, strata.size() - 1)];
+  return !s.empty() && s[0].queries > 0 ? s : sample;
+}
+
 EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
                               const FrameBatches& fb, const Config& cfg,
-                              const PositionSource* positions, SamplerState& state, bool full) {
+                              const PositionSource* positions, const MemoryIf& mem,
+                              SamplerState& state, bool full) {
   const EncodeKernelWork& work = fw.items[item].encodes[k];
   EncodePlan plan;
-  plan.work = &work;
   const EncodeTiming timing = encode_timing(cfg.nfp.encoding);
   const uint64_t nfps = cfg.cluster.scaling_factor;
   if (state.frame != fw.frame) {
@@ -110,12 +119,8 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
         std::make_unique<LevelUnits>(*work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram),
                                      timing.units, work.inputs_per_cycle);
   LevelUnits& units = *state.units[work.encoding_id];
-  // L2 keeps what its grid share can of the table parts no SRAM holds.
-  const double non_resident = static_cast<double>(units.non_resident_bytes());
-  const double l2_share = cfg.memory.l2.capacity_bytes * cfg.memory.l2.grid_share;
-  plan.dram_fraction = non_resident > 0 ? 1 - std::min(1.0, l2_share / non_resident) : 0;
-  plan.miss_latency_cycles =
-      (cfg.memory.l2.latency_s + plan.dram_fraction * cfg.memory.dram.latency_s) * cfg.clock_hz;
+  const double miss_latency_cycles =
+      mem.grid_miss_path(units.non_resident_bytes()).latency_s * cfg.clock_hz;
   const uint64_t nb = fb.item_batches[item];
   plan.full_detail = full;
   if (plan.full_detail || work.queries == 0 || nb == 0) return plan;
@@ -133,7 +138,7 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
     if (count == 0) return;
     r.run(u, work.kernel_index, first, count, batch);
     for (size_t l = 0; l < total.size(); ++l) total[l] += batch[l];
-    cycles_per_query.push_back(encode_cycles(batch, 1.0, timing, plan.miss_latency_cycles) / count);
+    cycles_per_query.push_back(encode_cycles(batch, 1.0, timing, miss_latency_cycles) / count);
   };
   // The shadowed NFP's batches of this kernel: i = (x - g0) mod N, then every N-th.
   const uint64_t i0 = (state.nfp + nfps - g0 % nfps) % nfps;

@@ -18,6 +18,7 @@
 #include "models/encoding/encoding_engine.h"
 #include "models/encoding/level_units.h"
 #include "models/machine_config.h"
+#include "models/memory/memory_system.h"
 #include "models/mix64.h"
 #include "models/positions.h"
 #include "models/workload.h"
@@ -34,6 +35,21 @@ struct FrameBatches {
   FrameBatches(const FrameWork& fw, uint64_t batch_size);
 };
 
+// One encode kernel of the current frame, as the sampler prepared it.
+struct EncodePlan {
+  bool full_detail = false;  // every batch is simulated at address level on its NFP
+  std::vector<LevelCounters> sample;  // sampled mode: counters summed over the sampled batches
+  uint64_t sampled_queries = 0;
+  // Stratified samples: batch i belongs to the stratum whose stratum_end exceeds
+  // j = (i - stratum_first) / stratum_stride and takes that stratum's sampled batch's counts.
+  std::vector<std::vector<LevelCounters>> strata;
+  std::vector<uint64_t> stratum_end;
+  uint64_t stratum_first = 0, stratum_stride = 1;
+  // The sampled counts batch `i` takes: its stratum's, or the kernel's total when that is empty.
+  const std::vector<LevelCounters>& counts_for(uint64_t i) const;
+  double rel_err_cycles = 0;  // 95 % half-width / mean of sampled cycles per query
+};
+
 // The shadowed NFP's level units, one set per encoding, reset at each frame.
 struct SamplerState {
   uint32_t frame = UINT32_MAX;
@@ -44,9 +60,11 @@ struct SamplerState {
 
 // `full`: simulate this kernel's every batch on its NFP (detail mode "full", or a frame too small
 // for sampling to save anything, see sampling_saves_work).
+// `mem` says how the grid's misses are served (their latency enters the sampled cycles).
 EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
                               const FrameBatches& batches, const Config& cfg,
-                              const PositionSource* positions, SamplerState& state, bool full);
+                              const PositionSource* positions, const MemoryIf& mem,
+                              SamplerState& state, bool full);
 
 // Sampling a frame costs sample_batches batches plus warm-up per encode kernel; when simulating
 // every query costs no more, sampled mode simulates the frame in full (exact and no slower).

@@ -124,6 +124,18 @@ class Reader {
     reject(path, expected);
   }
 
+  // One of E's names (models/machine_config.h), resolved to the enum here, once.
+  template <class E>
+  E policy(const std::string& path) const {
+    const json& v = at(path);
+    std::string expected;
+    for (const char* o : PolicyNames<E>::names)
+      expected += (expected.empty() ? "one of \"" : ", \"") + std::string(o) + "\"";
+    E e{};
+    if (!v.is_string() || !parse_policy(v.get<std::string>(), &e)) reject(path, expected);
+    return e;
+  }
+
   bool flag(const std::string& path) const {
     const json& v = at(path);
     if (!v.is_boolean()) reject(path, "true or false");
@@ -139,7 +151,7 @@ void read_cluster(const Reader& r, ClusterConfig& c) {
   c.scaling_factor = r.count("cluster.scaling_factor", 1);
   c.batch_size = r.count("cluster.batch_size", 256);
   if (c.batch_size % 256 != 0) r.reject("cluster.batch_size", "a positive multiple of 256");
-  c.dispatch = r.choice("cluster.dispatch", {"least_loaded", "round_robin"});
+  c.dispatch = r.policy<DispatchPolicy>("cluster.dispatch");
   c.dispatch_latency_cycles = r.count("cluster.dispatch_latency_cycles");
 }
 
@@ -159,7 +171,7 @@ void read_encoding(const Reader& r, EncodingEngineConfig& e) {
   g.banks = r.power_of_two(s + "banks");
   g.ports_per_bank = r.count(s + "ports_per_bank", 1);
   g.access_latency_cycles = r.count(s + "access_latency_cycles", 1);
-  g.policy = r.choice(s + "policy", {"cache", "static"});
+  g.policy = r.policy<SramPolicy>(s + "policy");
   g.line_bytes = r.power_of_two_bytes(s + "line_bytes");
   g.associativity = r.power_of_two(s + "associativity");
   const uint64_t one_set = uint64_t{g.line_bytes} * g.associativity;
@@ -173,15 +185,15 @@ void read_mlp(const Reader& r, MlpEngineConfig& m) {
   const std::string p = "nfp.mlp.";
   m.rows = r.count(p + "rows", 1);
   m.cols = r.count(p + "cols", 1);
-  m.dataflow = r.choice(p + "dataflow", {"weight_stationary", "output_stationary"});
-  m.precision = r.choice(p + "precision", {"fp16", "fp32", "int8"});
+  m.dataflow = r.policy<MlpDataflow>(p + "dataflow");
+  m.precision = r.policy<Precision>(p + "precision");
   m.weight_buffer_bytes = r.bytes(p + "weight_buffer");
   m.activation_buffer_bytes = r.bytes(p + "activation_buffer");
-  m.weight_source = r.choice(p + "weight_source", {"buffer", "l2"});
+  m.weight_source = r.policy<WeightSource>(p + "weight_source");
   m.weight_double_buffering = r.flag(p + "weight_double_buffering");
-  m.activation_cycles_per_row.clear();
-  for (const char* act : {"none", "relu", "sigmoid", "exponential", "squareplus"}) {
-    m.activation_cycles_per_row[act] = r.count(p + "activation_cycles_per_row." + act);
+  for (size_t a = 0; a < kActivations; ++a) {
+    m.activation_cycles_per_row[a] =
+        r.count(p + "activation_cycles_per_row." + PolicyNames<Activation>::names[a]);
   }
 }
 
@@ -197,7 +209,7 @@ void read_memory(const Reader& r, MemoryConfig& m) {
   m.dram.bandwidth_bytes_per_s = r.quantity("memory.dram.bandwidth", UnitFamily::kBandwidth, true);
   m.dram.latency_s = r.quantity("memory.dram.latency", UnitFamily::kTime, false);
   m.dram.access_bytes = r.power_of_two_bytes("memory.dram.access_bytes");
-  m.dram.arbitration = r.choice("memory.dram.arbitration", {"per_source", "per_flow"});
+  m.dram.arbitration = r.policy<Arbitration>("memory.dram.arbitration");
 }
 
 void read_gpu(const Reader& r, GpuConfig& g) {
@@ -229,7 +241,7 @@ Config build_config(const json& effective, const OriginFn& origin) {
   read_mlp(r, c.nfp.mlp);
   read_memory(r, c.memory);
   read_gpu(r, c.gpu);
-  c.detail.mode = r.choice("detail.mode", {"sampled", "full"});
+  c.detail.mode = r.policy<DetailMode>("detail.mode");
   c.detail.sample_batches = r.count("detail.sample_batches", 1);
   c.detail.warmup_queries = r.count("detail.warmup_queries");
   c.detail.seed = r.count("detail.seed", 0, std::numeric_limits<uint64_t>::max());

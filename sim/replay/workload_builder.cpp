@@ -12,14 +12,23 @@ static uint32_t pad16(uint32_t x) {
   return (x + 15) / 16 * 16;
 }
 
+static Activation activation_of(const trace::MlpModel& m, const std::string& name) {
+  Activation a = Activation::None;
+  if (!parse_policy(name, &a))
+    throw InputError("MLP '" + m.name + "': activation '" + name + "' has no MLP engine cost");
+  return a;
+}
+
 std::vector<MlpLayer> mlp_layers_of(const trace::MlpModel& m) {
   std::vector<MlpLayer> layers;
+  const Activation hidden = activation_of(m, m.hidden_activation);
+  const Activation output = activation_of(m, m.output_activation);
   uint32_t in = pad16(m.input_width), useful_in = m.input_width;
   for (uint32_t h = 0; h < m.hidden_layers; ++h) {
-    layers.push_back({in, m.width, useful_in, m.width, m.hidden_activation});
+    layers.push_back({in, m.width, useful_in, m.width, hidden});
     in = useful_in = m.width;
   }
-  layers.push_back({in, pad16(m.output_width), useful_in, m.output_width, m.output_activation});
+  layers.push_back({in, pad16(m.output_width), useful_in, m.output_width, output});
   return layers;
 }
 

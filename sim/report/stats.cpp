@@ -81,8 +81,8 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
     link_busy += f.stats.memory.link_busy_s;
     dram_busy += f.stats.memory.dram_busy_s;
     link_b += f.stats.memory.link_bytes;
-    dram_ngpc += f.stats.memory.dram_bytes[0];
-    dram_gpu += f.stats.memory.dram_bytes[1];
+    dram_ngpc += f.stats.memory.ngpc_dram_bytes;
+    dram_gpu += f.stats.memory.gpu_dram_bytes;
     err = std::max(err, f.stats.sampling_rel_err);
     kerr = std::max(kerr, f.stats.sampling_kernel_max_rel_err);
     st.frames.push_back(frame_json(f, r, cfg));

@@ -37,7 +37,7 @@ TEST_F(ClusterTiming, MlpBoundFrameTakesTheMacArrayBound) {
   FrameWork fw;
   WorkItem item;
   MlpKernelWork m;
-  m.layers = {{64, 64, 64, 64, "relu"}, {64, 64, 64, 64, "relu"}};
+  m.layers = {{64, 64, 64, 64, Activation::Relu}, {64, 64, 64, 64, Activation::Relu}};
   m.queries = 64ull * 16384;
   item.mlps.push_back(m);
   fw.items.push_back(item);
@@ -76,7 +76,7 @@ TEST_F(ClusterTiming, ConflictFreeEncodingTakesOneCyclePerInputPerLevelUnit) {
 
 TEST_F(ClusterTiming, MissBoundEncodingTakesTheDramBound) {
   Config cfg = one_nfp();
-  cfg.nfp.encoding.grid_sram.policy = "static";
+  cfg.nfp.encoding.grid_sram.policy = SramPolicy::Static;
   cfg.nfp.encoding.grid_sram.capacity_bytes = 4096;    // nearly nothing resident
   cfg.nfp.encoding.max_outstanding_misses = 1u << 20;  // latency fully hidden
   GridParams p;  // NeRF hash grid: 23.3 MiB, far beyond L2's grid share
@@ -90,7 +90,7 @@ TEST_F(ClusterTiming, MissBoundEncodingTakesTheDramBound) {
   fw.items.push_back(item);
   FrameStats fs;
   const double t = run_frame(cfg, fw, &fs);
-  const double dram_bound = fs.memory.dram_bytes[0] / cfg.memory.dram.bandwidth_bytes_per_s;
+  const double dram_bound = fs.memory.ngpc_dram_bytes / cfg.memory.dram.bandwidth_bytes_per_s;
   const double link_bound = fs.memory.link_bytes / cfg.memory.l2.link_bandwidth_bytes_per_s;
   EXPECT_GT(dram_bound, link_bound);
   EXPECT_GE(t, dram_bound);
@@ -114,7 +114,7 @@ TEST_F(ClusterTiming, OverlapHidesTheShorterOfNgpcAndGpuWork) {
   FrameWork fw;
   WorkItem item;
   MlpKernelWork m;
-  m.layers = {{64, 64, 64, 64, "relu"}};
+  m.layers = {{64, 64, 64, 64, Activation::Relu}};
   m.queries = 64ull * 16384;
   item.mlps.push_back(m);
   const double mlp_s = 64.0 * (64 + 16384 + 126) / cfg.clock_hz;

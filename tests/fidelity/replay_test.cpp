@@ -93,7 +93,7 @@ TEST_F(Replay, NoFrameBeatsTheBoundOfAnyResource) {
         EXPECT_GE(tf, b.mac);
         EXPECT_GE(tf, b.level_units);
         EXPECT_GE(tf, f.stats.memory.link_bytes / s.cfg.memory.l2.link_bandwidth_bytes_per_s);
-        EXPECT_GE(tf, (f.stats.memory.dram_bytes[0] + f.stats.memory.dram_bytes[1]) /
+        EXPECT_GE(tf, (f.stats.memory.ngpc_dram_bytes + f.stats.memory.gpu_dram_bytes) /
                           s.cfg.memory.dram.bandwidth_bytes_per_s);
       }
     }

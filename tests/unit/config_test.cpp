@@ -206,7 +206,7 @@ TEST(Config, SetOverridesFilesAndDefaults) {
   EXPECT_EQ(c.name, "123");
   EXPECT_EQ(c.description, "quoted");
   EXPECT_EQ(c.memory.dram.bandwidth_bytes_per_s, 760e9);
-  EXPECT_EQ(c.nfp.mlp.dataflow, "output_stationary");
+  EXPECT_STREQ(policy_name(c.nfp.mlp.dataflow), "output_stationary");
   EXPECT_EQ(loaded.effective["nfp"]["encoding"]["grid_sram"]["capacity"], "2 MiB");
   EXPECT_EQ(loaded.effective["cluster"]["scaling_factor"], 32);
 }

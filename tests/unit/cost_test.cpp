@@ -53,7 +53,7 @@ Config tiny_config() {
   c.nfp.encoding.grid_sram.capacity_bytes = 8192;
   c.nfp.mlp.rows = 4;
   c.nfp.mlp.cols = 4;
-  c.nfp.mlp.precision = "fp16";
+  c.nfp.mlp.precision = Precision::Fp16;
   c.nfp.mlp.weight_buffer_bytes = 32768;
   c.nfp.mlp.activation_buffer_bytes = 1048576;
   return c;
@@ -94,7 +94,7 @@ TEST(Cost, MacEnergyFollowsPrecision) {
   expect_rel(t.mac.at("fp32").energy_j, (3.7 + 0.9) * kPJ);
   expect_rel(t.mac.at("int8").energy_j, (0.2 + 0.1) * kPJ);  // int32 accumulator
   Config c;
-  c.nfp.mlp.precision = "fp32";
+  c.nfp.mlp.precision = Precision::Fp32;
   Activity act;
   act.mlp.macs = 10;
   act.mlp.activation_unit_ops = 2;
