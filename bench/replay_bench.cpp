@@ -10,7 +10,10 @@
 #include "models/sim_context.h"
 #include "sim/config/config_loader.h"
 #include "sim/config/tech_loader.h"
+#include "sim/gpu_baseline/profile.h"
 #include "sim/replay/replay.h"
+#include "sim/scenes/scenes.h"
+#include "sim/workloads/generator.h"
 #include "sim/trace/bundled.h"
 #include "sim/trace/trace_io.h"
 
@@ -64,6 +67,29 @@ void BM_LevelUnitsNerfGrid(benchmark::State& state) {
       benchmark::Counter(double(state.iterations()) * 4096 * 16, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_LevelUnitsNerfGrid);
+
+// The procedural NeRF scene: sample positions of one ray-marching encode kernel (this used to be
+// a timed test; speed belongs here).
+void BM_ScenePositionsNerf1080p(benchmark::State& state) {
+  ngpc::trace::GenOptions o;
+  o.app = "nerf";
+  const ngpc::trace::Trace t = ngpc::trace::generate_trace(o, ngpc::gpu::default_gpu_profile());
+  const auto src = ngpc::trace::make_position_source(t);
+  uint32_t kernel = 0;
+  for (uint32_t k = 0; k < t.frames[0].kernels.size(); ++k)
+    if (t.frames[0].kernels[k].kind == "encode") {
+      kernel = k;
+      break;
+    }
+  std::vector<float> out(3 * 65536);
+  uint64_t done = 0;
+  for (auto _ : state) {
+    src->positions(0, kernel, done % (1u << 20), 65536, 3, out.data());
+    done += 65536;
+  }
+  state.counters["positions_per_s"] = benchmark::Counter(double(done), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ScenePositionsNerf1080p)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -192,6 +192,19 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
     st.add("bound", b.resource, "resource with the highest busy share in the slowest frame");
     st.add("bound_utilisation_pct", b.utilisation * 100, "%", "busy share of that resource");
   }
+  // The modules' own counters, as each declared them (models/activity.h, models/memory/), per
+  // frame: the raw material of every derived number above.
+  const auto add_block = [&](const char* block, const auto& values) {
+    values.visit([&](const StatInfo& info, auto v) {
+      st.add(std::string(block) + "." + info.name, static_cast<double>(v) / n, info.unit,
+             std::string("per frame, ") + info.description);
+    });
+  };
+  add_block("encoding", a.encoding);
+  add_block("mlp", a.mlp);
+  MemoryStats mem;
+  for (const FrameResult& f : r.frames) mem += f.stats.memory;
+  add_block("memory", mem);
   st.add("nfps", nfps, "", "NFPs (scaling factor)");
   st.add("clock_ghz", cfg.clock_hz / 1e9, "GHz", "NGPC clock");
   st.add("app", trace.header.app, "application of the trace");

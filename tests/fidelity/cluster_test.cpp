@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <systemc>
 
 #include "models/mlp/mlp_engine.h"
@@ -126,6 +128,41 @@ TEST_F(ClusterTiming, OverlapHidesTheShorterOfNgpcAndGpuWork) {
   cfg.gpu.overlap = false;
   const double serial = run_frame(cfg, fw);
   EXPECT_NEAR(serial, mlp_s * 1.5, mlp_s * 0.01);
+}
+
+TEST_F(ClusterTiming, BusiestNfpIsTakenPerFrameWhenItChangesBetweenFrames) {
+  // Two NFPs dealt round robin: frame 0's single batch runs on NFP 0, frame 1's on NFP 1. The
+  // busiest NFP of frame 1 is NFP 1 with the smaller batch; a difference of running maxima over
+  // frames would report max(a, b) - a = 0 for it.
+  Config cfg;
+  cfg.cluster.scaling_factor = 2;
+  cfg.cluster.dispatch = DispatchPolicy::RoundRobin;
+  cfg.cluster.batch_size = 65536;
+  std::vector<FrameWork> frames(2);
+  const uint64_t queries[2] = {16384, 4096};
+  for (int f = 0; f < 2; ++f) {
+    frames[f].frame = static_cast<uint32_t>(f);
+    WorkItem item;
+    MlpKernelWork m;
+    m.layers = {{64, 64, 64, 64, Activation::Relu}};
+    m.queries = queries[f];
+    item.mlps.push_back(m);
+    frames[f].items.push_back(item);
+  }
+  Cluster c("ngpc", cfg, frames, nullptr);
+  run_simulation();
+  ASSERT_TRUE(c.finished());
+  // Per batch: the weights (64 x 64 fp16 = 8192 B) over the L2 link plus its latency, then per
+  // sub-batch of 2048 rows (512 KiB activation buffer / (64 in + 64 out) x 2 B) one
+  // weight-stationary tile: 64 load + rows + 126 fill/drain cycles (docs/mlp-engine.md).
+  auto busy = [&](uint64_t n) {
+    const double sub_batches = std::ceil(n / 2048.0);
+    return 8192.0 / cfg.memory.l2.link_bandwidth_bytes_per_s + cfg.memory.l2.latency_s +
+           (n + sub_batches * (64 + 126)) / cfg.clock_hz;
+  };
+  EXPECT_NEAR(c.frames().at(0).mlp_max_nfp_s, busy(16384), 1e-12);
+  EXPECT_NEAR(c.frames().at(1).mlp_max_nfp_s, busy(4096), 1e-12);
+  EXPECT_NEAR(c.frames().at(1).mlp_busy_s, busy(4096), 1e-12);  // NFP 0 idle in frame 1
 }
 
 using MemoryTiming = SimTest;

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <map>
 
 #include "sim/config/config_loader.h"
 #include "sim/config/tech_loader.h"
@@ -67,8 +69,9 @@ Bounds bounds_of(const trace::Frame& f, const trace::Trace& t, const Config& c) 
 }
 
 using Replay = SimTest;
+using ReplaySlow = SimTest;  // several replays or full detail: the slow tier
 
-TEST_F(Replay, NoFrameBeatsTheBoundOfAnyResource) {
+TEST_F(ReplaySlow, NoFrameBeatsTheBoundOfAnyResource) {
   const std::vector<std::vector<std::string>> variants = {
       {},
       {"cluster.scaling_factor=1"},
@@ -101,19 +104,28 @@ TEST_F(Replay, NoFrameBeatsTheBoundOfAnyResource) {
 }
 
 TEST_F(Replay, SampledAndFullDetailAgreeOnTheSmallBundledTraces) {
+  // With the default 4096-query batches these traces are simulated in full either way (sampling
+  // would save nothing); 256-query batches and four samples per kernel make sampled mode sample.
+  const std::vector<std::string> small = {"cluster.batch_size=256", "detail.sample_batches=4",
+                                          "detail.warmup_queries=256"};
   for (const char* name : {"tiny-nerf.json", "tiny-gia.json"}) {
     const trace::Trace t = bundled(name);
-    const Machine sampled = setup({"detail.mode=sampled"});
+    std::vector<std::string> sets = small;
+    sets.push_back("detail.mode=sampled");
+    const Machine sampled = setup(sets);
     const RunResult a = replay(t, sampled.cfg, sampled.tech, {});
     reset_systemc_context();
-    const Machine full = setup({"detail.mode=full"});
+    sets.back() = "detail.mode=full";
+    const Machine full = setup(sets);
     const RunResult b = replay(t, full.cfg, full.tech, {});
     reset_systemc_context();
+    EXPECT_GT(a.frames[0].stats.sampling_rel_err, 0.0) << name << ": it did not sample";
+    EXPECT_EQ(b.frames[0].stats.sampling_rel_err, 0.0) << name;
     EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, 0.02) << name;
   }
 }
 
-TEST_F(Replay, SampledAndFullDetailAgreeWhenSamplingIsUsed) {
+TEST_F(ReplaySlow, SampledAndFullDetailAgreeWhenSamplingIsUsed) {
   // 256 x 256 NeRF: 16 batches per encode kernel, so sampled mode really samples.
   trace::GenOptions o;
   o.app = "nerf";
@@ -128,7 +140,7 @@ TEST_F(Replay, SampledAndFullDetailAgreeWhenSamplingIsUsed) {
   EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, 0.02);
 }
 
-TEST_F(Replay, DoublingNfpsNeverSlowsAFrameAndStopsHelpingWhenGpuBound) {
+TEST_F(ReplaySlow, DoublingNfpsNeverSlowsAFrameAndStopsHelpingWhenGpuBound) {
   const trace::Trace t = bundled("nerf-hashgrid-1080p.json");
   double prev = 1e30, gpu_bound = 0;
   std::vector<double> times;
@@ -184,6 +196,29 @@ TEST_F(Replay, SameSeedSameResults) {
   EXPECT_EQ(a.sim_time_s, b.sim_time_s);
   EXPECT_EQ(a.activity.encoding.sram_misses, b.activity.encoding.sram_misses);
   EXPECT_EQ(a.energy.total_j(), b.energy.total_j());
+}
+
+// docs/stats-reference.md is generated from a run (scripts/stats-reference.py); every stat the
+// run registers must be in it with the same unit and definition, and nothing else.
+TEST_F(Replay, StatsReferenceListsEveryRegisteredStat) {
+  const trace::Trace t = bundled("tiny-nerf.json");
+  const Machine s = setup();
+  const StatSet st = make_stats(replay(t, s.cfg, s.tech, {}), s.cfg, t);
+  std::ifstream in(std::string(NGPC_SOURCE_DIR) + "/docs/stats-reference.md");
+  std::map<std::string, std::string> doc;  // key -> "unit | definition"
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| `", 0) != 0) continue;
+    const size_t k1 = line.find('`', 3);
+    doc[line.substr(3, k1 - 3)] = line.substr(k1 + 4, line.size() - k1 - 6);
+  }
+  size_t checked = 0;
+  for (const Stat& x : st.stats) {
+    const std::string wall = x.wall_clock ? " *(wall clock)*" : "";
+    EXPECT_EQ(doc[x.key], (x.unit.empty() ? "-" : x.unit) + " | " + x.description + wall)
+        << x.key << ": regenerate docs/stats-reference.md (scripts/stats-reference.py)";
+    ++checked;
+  }
+  EXPECT_EQ(doc.size(), checked) << "docs/stats-reference.md lists stats no run reports";
 }
 
 }  // namespace

@@ -344,7 +344,7 @@ TEST(Bundled, TraceDirFromEnvironment) {
 
 // The bundled traces are what the generator makes today: regenerate them with
 // scripts/gen-traces.sh whenever the generator, the scenes or the GPU model change.
-TEST(Bundled, TracesAreSmallValidAndUpToDate) {
+TEST(BundledSlow, TracesAreSmallValidAndUpToDate) {
   const auto names = list_bundled_traces();
   EXPECT_GE(names.size(), 18u);
   for (const auto& name : names) {
