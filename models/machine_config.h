@@ -19,12 +19,21 @@ namespace ngpc {
 enum class SramPolicy : uint8_t { Cache, Static };
 enum class DispatchPolicy : uint8_t { LeastLoaded, RoundRobin };
 // Bandwidth division under contention: per source (NGPC and GPU are two clients, NFPs share the
-// NGPC's part) or per flow (every transfer equal).
-enum class Arbitration : uint8_t { PerSource, PerFlow };
+// NGPC's part), per flow (every transfer equal), or isolated: each source is served as if it were
+// alone on the L2 link and DRAM, so NGPC and GPU traffic never contend (the paper's emulator did
+// not model contention; no real memory does this).
+enum class Arbitration : uint8_t { PerSource, PerFlow, Isolated };
 enum class MlpDataflow : uint8_t { WeightStationary, OutputStationary };
 enum class Precision : uint8_t { Fp16, Fp32, Int8 };
 enum class WeightSource : uint8_t { Buffer, L2 };  // L2: weights re-read from L2 every batch
 enum class DetailMode : uint8_t { Sampled, Full };
+// Frame-start fills of resident grid data: every NFP loads its own copy (its link transfer, the
+// L2 serving later NFPs as far as it still holds the data), or one load is broadcast to all NFPs.
+enum class GridFill : uint8_t { PerNfp, Broadcast };
+// DRAM: pattern-aware (row activations make random lines costlier than streams, latency grows
+// with load; shared/reference/dram-gddr6-ramulator2.md) or an ideal server at peak bandwidth
+// with a fixed latency.
+enum class DramModel : uint8_t { Pattern, Bandwidth };
 // tcnn's activations as the MLP engine costs them.
 enum class Activation : uint8_t { None, Relu, Sigmoid, Exponential, Squareplus };
 inline constexpr size_t kActivations = 5;
@@ -39,7 +48,7 @@ struct PolicyNames<DispatchPolicy> {
 };
 template <>
 struct PolicyNames<Arbitration> {
-  static constexpr const char* names[] = {"per_source", "per_flow"};
+  static constexpr const char* names[] = {"per_source", "per_flow", "isolated"};
 };
 template <>
 struct PolicyNames<MlpDataflow> {
@@ -56,6 +65,14 @@ struct PolicyNames<WeightSource> {
 template <>
 struct PolicyNames<DetailMode> {
   static constexpr const char* names[] = {"sampled", "full"};
+};
+template <>
+struct PolicyNames<GridFill> {
+  static constexpr const char* names[] = {"per_nfp", "broadcast"};
+};
+template <>
+struct PolicyNames<DramModel> {
+  static constexpr const char* names[] = {"pattern", "bandwidth"};
 };
 template <>
 struct PolicyNames<Activation> {
@@ -79,7 +96,8 @@ struct EncodingEngineConfig {
   std::map<std::string, uint32_t> inputs_per_cycle = {
       {"hashgrid", 1}, {"densegrid", 2}, {"lowres_densegrid", 8}};
   uint32_t pipeline_latency_cycles = 6;  // pos_fract + grid_index + interpol_weights [est]
-  uint32_t max_outstanding_misses = 64;  // per level unit [est]
+  uint32_t max_outstanding_misses = 64;  // per level unit, like MSHRs [est]
+  GridFill grid_fill = GridFill::PerNfp;
   GridSramConfig grid_sram;
 };
 
@@ -111,17 +129,30 @@ struct ClusterConfig {
 };
 
 struct L2Config {
-  uint64_t capacity_bytes = 6000000;           // 6 MB on GA102 [spec §1]
-  double grid_share = 0.5;                     // fraction of L2 grid data may occupy [est]
+  uint64_t capacity_bytes = 6000000;  // 6 MB on GA102 [spec §1]
+  uint32_t line_bytes = 128;          // [NVIDIA CUDA C++ Best Practices Guide]
+  uint32_t ways = 16;                 // [est] not published (sectors: dram.access_bytes)
+  // Fraction of each set's ways grid lines may allocate into (way partitioning; 1 = shared LRU).
+  double grid_share = 1.0;
   double link_bandwidth_bytes_per_s = 2.0e12;  // NGPC <-> L2 [est]
-  double latency_s = 200e-9;                   // [est]
+  double latency_s = 200e-9;  // on-chip path of an L2 access (crossbar + L2 hit) [est]
+};
+
+struct DramPatternConfig {
+  double sustained_fraction = 1;
+  double latency_s[4] = {0, 0, 0, 0};  // DRAM-side, at 0 / 50 / 80 / 95 % of saturation
 };
 
 struct DramConfig {
   double bandwidth_bytes_per_s = 936e9;  // GDDR6X on the RTX 3090 [spec §1]
-  double latency_s = 400e-9;             // [est]
-  uint32_t access_bytes = 32;            // minimum transfer (sector) [est]
+  DramModel model = DramModel::Pattern;
+  double latency_s = 400e-9;   // model "bandwidth": the DRAM-side latency [est]
+  uint32_t access_bytes = 32;  // minimum transfer: the L2 sector, misses fetch whole ones
   Arbitration arbitration = Arbitration::PerSource;  // [est]
+  // Ramulator 2.1 GDDR6 at 936.6 GB/s peak (shared/reference/dram-gddr6-ramulator2.md).
+  DramPatternConfig random{0.297, {46.9e-9, 75e-9, 108e-9, 169e-9}};
+  DramPatternConfig stream{0.891, {22.3e-9, 35e-9, 52e-9, 89e-9}};
+  DramPatternConfig mix{0.398, {39.8e-9, 69e-9, 98e-9, 180e-9}};
 };
 
 struct MemoryConfig {

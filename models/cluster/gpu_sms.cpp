@@ -26,7 +26,13 @@ void GpuSms::execute(const GpuJob& job) {
   const double start = sc_core::sc_time_stamp().to_seconds();
   if (job.time_s > 0 || job.dram_bytes > 0) {
     const double cap = job.time_s > 0 ? job.dram_bytes / job.time_s : 0;
-    mem_->transfer(MemSource::Gpu, 0, job.dram_bytes, cap, &mem_done_, "GPU traffic");
+    MemRequest r;
+    r.src = MemSource::Gpu;
+    r.kind = Traffic::GpuRest;
+    r.what = "GPU traffic";
+    r.bytes = job.dram_bytes;
+    r.rate_cap = cap;
+    mem_->request(r, &mem_done_);
     sc_core::wait(sc_time(job.time_s, SC_SEC));
     mem_done_.wait_done();
   }

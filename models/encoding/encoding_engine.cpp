@@ -44,11 +44,15 @@ double encode_cycles(const std::vector<LevelCounters>& c, double scale, const En
   return busiest + t.pipeline_latency + t.access_latency;
 }
 
+uint64_t grid_base_address(uint32_t encoding_id) {
+  return uint64_t{encoding_id + 1} << 40;  // 1 TiB apart: grids never share a line
+}
+
 EncodingEngine::EncodingEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg,
                                MemoryIf& mem, const PositionSource* positions)
     : sc_module(name),
       nfp_(nfp),
-      clock_hz_(cfg.clock_hz),
+      broadcast_fill_(cfg.nfp.encoding.grid_fill == GridFill::Broadcast),
       mem_("mem"),
       positions_(positions),
       timing_(encode_timing(cfg.nfp.encoding)),
@@ -96,28 +100,36 @@ void EncodingEngine::run() {
         // Frame-start fill of the levels (or prefixes) that stay resident in the SRAMs.
         filled_[w.encoding_id] = 1;
         const double fill = static_cast<double>(units.fill_bytes());
-        mem_->grid_fill(nfp_, fill, &mem_done_);
+        MemRequest fr;
+        fr.kind = Traffic::GridFill;
+        fr.requester = nfp_;
+        fr.what = "grid fill";
+        fr.bytes = fill;
+        fr.grid = w.encoding_id;
+        fr.frame = b->frame;
+        fr.broadcast = broadcast_fill_;
+        mem_->request(fr, &mem_done_);
         mem_done_.wait_done();
         act.sram_fill_bytes += static_cast<uint64_t>(fill);
       }
-      const GridMissPath path = mem_->grid_miss_path(units.non_resident_bytes());
-      const double miss_latency_cycles = path.latency_s * clock_hz_;
-      double cycles;
       const size_t levels = w.layout->levels.size();
       counters_.assign(levels, LevelCounters{});
+      double dram_bytes = -1;  // sampled: what the sample measured; full detail: the L2 decides
       if (task.address_level) {
         const uint32_t dims = w.layout->params.dims;
         pos_.resize(static_cast<size_t>(n) * dims);
         sample_positions(positions_, b->frame, w.kernel_index, task.first,
                          static_cast<uint32_t>(n), dims, pos_.data());
-        units.run(pos_.data(), static_cast<uint32_t>(n), counters_);
-        cycles = encode_cycles(counters_, 1.0, timing_, miss_latency_cycles);
+        miss_lines_.clear();
+        units.run(pos_.data(), static_cast<uint32_t>(n), counters_, &miss_lines_);
+        const uint64_t base = grid_base_address(w.encoding_id);
+        for (uint64_t& a : miss_lines_) a += base;
       } else {
         // Sampled mode: the measured per-query rates this batch carries, scaled to its queries.
         const std::vector<LevelCounters>& sample = task.sample;
         const uint64_t sq = sample.empty() ? 0 : sample[0].queries;
         const double scale = sq ? static_cast<double>(n) / sq : 0;
-        cycles = encode_cycles(sample, scale, timing_, miss_latency_cycles);
+        dram_bytes = 0;
         for (size_t l = 0; l < levels; ++l) {
           const LevelCounters& s = sample[l];
           LevelCounters& c = counters_[l];
@@ -128,12 +140,20 @@ void EncodingEngine::run() {
           c.hits = std::llround(s.hits * scale);
           c.misses = std::llround(s.misses * scale);
           c.miss_bytes = std::llround(s.miss_bytes * scale);
+          c.dram_bytes = std::llround(s.dram_bytes * scale);
+          dram_bytes += static_cast<double>(c.dram_bytes);
         }
       }
+      // Issue cycles of the busiest level unit; the misses run alongside as one flow whose bytes
+      // in flight are bounded by every unit's outstanding-miss limit.
+      const double cycles = encode_cycles(counters_, 1.0, timing_, 0);
       double miss_bytes = 0;
+      unit_miss_bytes_.assign(timing_.units, 0);
       for (size_t l = 0; l < levels; ++l) {
         const LevelCounters& c = counters_[l];
         miss_bytes += static_cast<double>(c.miss_bytes);
+        unit_miss_bytes_[unit_of_level(static_cast<uint32_t>(l), timing_.units)] +=
+            static_cast<double>(c.miss_bytes);
         act.lookups += c.queries;
         if (w.layout->levels[l].hashed) act.hashed_lookups += c.queries;
         act.corner_reads += c.corner_reads;
@@ -143,9 +163,21 @@ void EncodingEngine::run() {
         act.busy_cycles += c.issue_cycles;
         if (sram_.policy == SramPolicy::Cache) act.sram_fill_bytes += c.miss_bytes;  // line fills
       }
-      act.feature_bytes_out += n * levels * w.layout->params.features * w.layout->params.feature_bytes;
+      act.feature_bytes_out +=
+          n * levels * w.layout->params.features * w.layout->params.feature_bytes;
+      const double busiest = *std::max_element(unit_miss_bytes_.begin(), unit_miss_bytes_.end());
+      MemRequest mr;
+      mr.kind = Traffic::GridMiss;
+      mr.requester = nfp_;
+      mr.what = "grid misses";
+      mr.bytes = miss_bytes;
+      mr.dram_bytes = dram_bytes;
+      mr.lines = task.address_level ? &miss_lines_ : nullptr;
+      mr.line_bytes = units.line_bytes();
+      // The busiest unit keeps `outstanding` lines in flight; the others proportionally fewer.
+      mr.window_bytes = busiest > 0 ? miss_bytes / busiest * timing_.outstanding * mr.line_bytes : 0;
       const sc_time start = sc_core::sc_time_stamp();
-      mem_->grid_misses(nfp_, miss_bytes, path, &mem_done_);
+      mem_->request(mr, &mem_done_);
       sc_core::wait(period_ * std::ceil(cycles));
       mem_done_.wait_done();
       frame_stats_.busy_s += (sc_core::sc_time_stamp() - start).to_seconds();

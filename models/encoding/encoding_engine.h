@@ -37,6 +37,9 @@ GridSramParams grid_sram_params(const GridSramConfig& cfg);
 double encode_cycles(const std::vector<LevelCounters>& c, double scale, const EncodeTiming& t,
                      double miss_latency_cycles);
 
+// Where a grid's table lives in the address space the L2 sees (grids never share lines).
+uint64_t grid_base_address(uint32_t encoding_id);
+
 // What one encoding engine did in a frame.
 struct EncoderFrame {
   EncodingActivity activity;
@@ -62,7 +65,7 @@ class EncodingEngine : public sc_core::sc_module {
   LevelUnits& units_for(const EncodeKernelWork& w);
 
   uint32_t nfp_;
-  double clock_hz_;
+  bool broadcast_fill_;
   sc_core::sc_port<MemoryIf> mem_;
   const PositionSource* positions_;
   EncodeTiming timing_;
@@ -73,6 +76,8 @@ class EncodingEngine : public sc_core::sc_module {
   std::vector<uint8_t> filled_;                     // grid loaded this frame, by encoding id
   std::vector<float> pos_;
   std::vector<LevelCounters> counters_;
+  std::vector<uint64_t> miss_lines_;
+  std::vector<double> unit_miss_bytes_;
   MemCompletion mem_done_;
   EncoderFrame frame_stats_;
 };

@@ -85,7 +85,8 @@ void GridSram::cache_allocate(uint32_t line) {
   last_use_[victim] = ++clock_;
 }
 
-SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n) {
+SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n,
+                                       std::vector<uint32_t>* missed_lines) {
   SramGroupResult r{0, 0, 0, 0};
   if (n == 0) return r;
   if (distinct_.size() < n) {
@@ -169,6 +170,7 @@ SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n
     for (uint32_t k = 0; k < nl; ++k) {
       if (line_hit[k]) continue;
       ++missed;
+      if (missed_lines) missed_lines->push_back(lines[k]);
       if (!is_static) cache_allocate(lines[k]);
     }
     r.miss_bytes = static_cast<uint64_t>(missed) * params_.line_bytes;

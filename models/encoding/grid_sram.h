@@ -64,7 +64,10 @@ class GridSram {
   // per group; the Cache policy allocates the fetched lines after all lookups of the group (LRU
   // within the set), the Static policy allocates nothing. No allocation in steady state.
   // Throws std::out_of_range for an entry index >= level_entries.
-  SramGroupResult access_group(const uint32_t* entry_indices, uint32_t n);
+  // `missed_lines`, when given, receives the line numbers (within the level) of the lines the
+  // group fetches.
+  SramGroupResult access_group(const uint32_t* entry_indices, uint32_t n,
+                               std::vector<uint32_t>* missed_lines = nullptr);
 
   // New frame: the cache is emptied (the fit / static-prefix state is refilled by the frame-start
   // fill, which is not modelled as reads here).

@@ -17,7 +17,8 @@ namespace ngpc {
   X(corner_reads, "", "corner reads issued")                                            \
   X(hits, "", "distinct corner reads served by the SRAM")                               \
   X(misses, "", "distinct corner reads the SRAM does not hold")                         \
-  X(miss_bytes, "B", "missing lines fetched from L2/DRAM")
+  X(miss_bytes, "B", "missing lines fetched from L2/DRAM")                                 \
+  X(dram_bytes, "B", "of the miss bytes, those DRAM served (sampled mode: the scaled L2)")
 NGPC_STAT_BLOCK(LevelCounters, uint64_t, NGPC_LEVEL_COUNTERS)
 
 }  // namespace ngpc

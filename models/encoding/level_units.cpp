@@ -31,7 +31,8 @@ LevelUnits::LevelUnits(const GridLayout& layout, const GridSramParams& sram, uin
   w_.resize(layout.corners);
 }
 
-void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounters>& out) {
+void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
+                     std::vector<uint64_t>* miss_addresses) {
   const uint32_t dims = layout_.params.dims;
   const uint32_t corners = layout_.corners;
   out.resize(srams_.size());
@@ -44,7 +45,8 @@ void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounte
         level_corners(layout_, l, positions + static_cast<size_t>(q0 + i) * dims,
                       idx_.data() + static_cast<size_t>(i) * corners, w_.data());
       const uint32_t reads = group * corners;
-      const SramGroupResult r = sram.access_group(idx_.data(), reads);
+      const SramGroupResult r =
+          sram.access_group(idx_.data(), reads, miss_addresses ? &missed_ : nullptr);
       // Without conflicts the group needs ceil(reads / (banks * ports)) cycles (at least one).
       const uint32_t ideal = std::max(1u, (reads + banks_ * ports_ - 1) / (banks_ * ports_));
       c.issue_cycles += r.cycles;
@@ -55,6 +57,12 @@ void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounte
       c.miss_bytes += r.miss_bytes;
     }
     c.queries += n;
+    if (miss_addresses) {
+      const uint64_t base = layout_.levels[l].offset * layout_.entry_bytes;
+      const uint64_t line = sram.params().line_bytes;
+      for (uint32_t m : missed_) miss_addresses->push_back(base + m * line);
+      missed_.clear();
+    }
   }
 }
 

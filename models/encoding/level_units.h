@@ -26,7 +26,11 @@ class LevelUnits {
              uint32_t inputs_per_cycle);
 
   // Runs `n` positions (n * dims floats) through every level; adds to `out` (one per level).
-  void run(const float* positions, uint32_t n, std::vector<LevelCounters>& out);
+  // `miss_addresses`, when given, receives the byte address within the grid's table of every
+  // line fetched, level after level (level l's are miss_bytes / line_bytes of out[l]).
+  void run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
+           std::vector<uint64_t>* miss_addresses = nullptr);
+  uint32_t line_bytes() const { return srams_.empty() ? 0 : srams_[0].params().line_bytes; }
   void reset();  // new frame
 
   uint32_t levels() const { return static_cast<uint32_t>(srams_.size()); }
@@ -43,6 +47,7 @@ class LevelUnits {
   uint32_t banks_;
   std::vector<GridSram> srams_;
   std::vector<uint32_t> idx_;
+  std::vector<uint32_t> missed_;
   std::vector<float> w_;
 };
 

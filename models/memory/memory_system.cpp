@@ -11,10 +11,52 @@ namespace ngpc {
 using sc_core::SC_SEC;
 using sc_core::sc_time;
 
-MemorySystem::MemorySystem(sc_core::sc_module_name name, const MemoryConfig& cfg)
+namespace {
+
+DramTimingParams dram_params(const DramConfig& d) {
+  DramTimingParams p;
+  p.peak_bytes_per_s = d.bandwidth_bytes_per_s;
+  p.pattern_aware = d.model == DramModel::Pattern;
+  p.fixed_latency_s = d.latency_s;
+  auto copy = [](const DramPatternConfig& c) {
+    DramPattern q;
+    q.sustained_fraction = c.sustained_fraction;
+    for (int i = 0; i < 4; ++i) q.latency_s[i] = c.latency_s[i];
+    return q;
+  };
+  p.random = copy(d.random);
+  p.stream = copy(d.stream);
+  p.mix = copy(d.mix);
+  return p;
+}
+
+L2Params l2_params(const MemoryConfig& m, double capacity) {
+  L2Params p;
+  p.line_bytes = m.l2.line_bytes;
+  p.sector_bytes = m.dram.access_bytes;
+  p.ways = m.l2.ways;
+  p.capacity_bytes =
+      std::max<uint64_t>(static_cast<uint64_t>(capacity), uint64_t{p.line_bytes} * p.ways);
+  p.read_ways = std::max<uint32_t>(1, static_cast<uint32_t>(std::floor(m.l2.grid_share * p.ways)));
+  return p;
+}
+
+// Latency histogram: 4 bins per octave from 1 ns.
+int latency_bin(double s) {
+  const double ns = s * 1e9;
+  if (!(ns > 1)) return 0;
+  return std::min(63, static_cast<int>(4 * std::log2(ns)));
+}
+
+}  // namespace
+
+MemorySystem::MemorySystem(sc_core::sc_module_name name, const MemoryConfig& cfg,
+                           double sampled_share)
     : sc_module(name),
       cfg_(cfg),
-      per_source_(cfg.dram.arbitration == Arbitration::PerSource),
+      dram_(dram_params(cfg.dram)),
+      l2_(l2_params(cfg, static_cast<double>(cfg.l2.capacity_bytes))),
+      sample_l2_(l2_params(cfg, static_cast<double>(cfg.l2.capacity_bytes) * sampled_share)),
       last_(sc_core::SC_ZERO_TIME) {
   SC_METHOD(on_wake);
   sensitive << wake_;
@@ -25,17 +67,6 @@ void MemCompletion::wait_done() {
   if (!finished || t_done > sc_core::sc_time_stamp().to_seconds()) sc_core::wait(ev);
 }
 
-void MemorySystem::complete(const Flow& f) {
-  notify_done(f.done, f.latency_s);
-  if (!recording_) return;
-  const double end = sc_core::sc_time_stamp().to_seconds() + f.latency_s;
-  char name[96];
-  std::snprintf(name, sizeof name, "%s %.0f B", f.what, f.bytes);
-  timeline_.push_back({f.src == MemSource::Gpu ? std::string("GPU DRAM")
-                                             : "NFP " + std::to_string(f.requester) + " memory",
-                     name, f.start_s, end - f.start_s});
-}
-
 void MemorySystem::notify_done(MemCompletion* c, double latency_s) {
   c->finished = true;
   const sc_time at = sc_core::sc_time_stamp() + sc_time(latency_s, SC_SEC);
@@ -43,68 +74,123 @@ void MemorySystem::notify_done(MemCompletion* c, double latency_s) {
   c->ev.notify(sc_time(latency_s, SC_SEC));
 }
 
-double MemorySystem::latency_s(double dram_fraction) const {
-  return cfg_.l2.latency_s + dram_fraction * cfg_.dram.latency_s;
+void MemorySystem::complete(const Flow& f) {
+  notify_done(f.done, f.latency_s);
+  for (MemCompletion* c : f.also) notify_done(c, f.latency_s);
+  if (f.fill_slot >= 0) fills_[f.fill_slot].in_flight = false;
+  if (!recording_) return;
+  const double end = sc_core::sc_time_stamp().to_seconds() + f.latency_s;
+  char name[96];
+  std::snprintf(name, sizeof name, "%s %.0f B", f.what, f.bytes);
+  timeline_.push_back({f.src == MemSource::Gpu ? std::string("GPU DRAM")
+                                               : "NFP " + std::to_string(f.requester) + " memory",
+                       name, f.start_s, end - f.start_s});
 }
 
-// The L2 keeps what its grid share can of the grid parts no SRAM holds; a miss hits in L2 with
-// probability min(1, share / non-resident bytes) (uniform reuse).
-GridMissPath MemorySystem::grid_miss_path(uint64_t non_resident_bytes) const {
-  const double non_resident = static_cast<double>(non_resident_bytes);
-  const double l2_share = cfg_.l2.capacity_bytes * cfg_.l2.grid_share;
-  GridMissPath p;
-  p.dram_fraction = non_resident > 0 ? 1 - std::min(1.0, l2_share / non_resident) : 0;
-  p.latency_s = latency_s(p.dram_fraction);
-  return p;
+double MemorySystem::unloaded_miss_latency_s() const {
+  return cfg_.l2.latency_s + dram_latency_s(dram_, 0, 1.0);
 }
 
-void MemorySystem::grid_misses(uint32_t nfp, double bytes, const GridMissPath& path,
-                               MemCompletion* done) {
-  transfer(MemSource::Ngpc, bytes, bytes * path.dram_fraction, 0, done, "grid misses", nfp);
+// The access latency a flow sees now: the on-chip path, plus for the part DRAM serves the DRAM-side
+// latency at the current utilisation and mix. (Link bandwidth sharing is the fluid allocation
+// itself; a queue on the 2 TB/s link adds picoseconds, so no queueing term is added for it.)
+double MemorySystem::latency_for(const Flow& f) const {
+  if (f.src == MemSource::Gpu) return 0;
+  const double dram_fraction = f.a_link > 0 ? std::min(1.0, f.a_dram / f.a_link) : 1.0;
+  return cfg_.l2.latency_s + dram_fraction * dram_latency_s(dram_, rho_dram_, random_share_);
 }
 
-// NFP 0's fill comes from DRAM; the others find what the L2's grid share could keep of it.
-void MemorySystem::grid_fill(uint32_t nfp, double bytes, MemCompletion* done) {
-  const double l2_share = cfg_.l2.capacity_bytes * cfg_.l2.grid_share;
-  const double dram =
-      nfp == 0 || bytes <= 0 ? bytes : bytes * (1 - std::min(1.0, l2_share / bytes));
-  transfer(MemSource::Ngpc, bytes, dram, 0, done, "grid fill", nfp);
+double MemorySystem::sample_grid_misses(const uint64_t* lines, size_t n, uint32_t line_bytes) {
+  double missed = 0;
+  for (size_t i = 0; i < n; ++i) missed += sample_l2_.read(lines[i], line_bytes);
+  return missed;
 }
 
-MemoryStats MemorySystem::take_frame() {
-  advance();
-  const MemoryStats s = stats_;
-  stats_ = MemoryStats{};
-  return s;
+void MemorySystem::sample_pollute(double bytes) {
+  sample_l2_.pollute(bytes);
 }
 
-void MemorySystem::transfer(MemSource src, double link_bytes, double dram_bytes, double rate_cap,
-                            MemCompletion* done, const char* what, uint32_t requester) {
+void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
   ++stats_.transfers;
-  const double primary = std::max(link_bytes, dram_bytes);
-  const double dram_fraction = link_bytes > 0 ? std::min(1.0, dram_bytes / link_bytes) : 1.0;
-  const double lat = src == MemSource::Gpu ? 0.0 : latency_s(dram_fraction);
   done->reset();
+  Flow f;
+  f.src = r.src;
+  f.done = done;
+  f.what = r.what;
+  f.requester = r.requester;
+  f.window = r.window_bytes;
+  f.cap = r.rate_cap;
+  double link = r.bytes, dram = 0;
+  switch (r.kind) {
+    case Traffic::GridMiss: {
+      f.grid_miss = true;
+      f.pattern = DramPatternKind::Random;
+      if (r.lines) {
+        double missed = 0;
+        for (uint64_t a : *r.lines) missed += l2_.read(a, r.line_bytes);
+        dram = std::min(r.bytes, missed);
+      } else {
+        dram = std::clamp(r.dram_bytes, 0.0, r.bytes);
+      }
+      stats_.grid_miss_bytes += r.bytes;
+      stats_.grid_miss_l2_hit_bytes += r.bytes - dram;
+      break;
+    }
+    case Traffic::GridFill: {
+      if (fills_.size() <= r.grid) fills_.resize(r.grid + 1);
+      FillRange& range = fills_[r.grid];
+      stats_.fill_bytes += r.bytes;
+      if (range.frame == r.frame && r.broadcast) {
+        // One load per frame, broadcast to every NFP: later requests ride on the first.
+        stats_.fill_l2_hit_bytes += r.bytes;
+        for (Flow& g : flows_)
+          if (g.fill_slot == static_cast<int>(r.grid)) {
+            g.also.push_back(done);
+            return;
+          }
+        notify_done(done, cfg_.l2.latency_s);
+        return;
+      }
+      // LRU stack distance: the range is still in L2 if what was inserted since it was fetched,
+      // plus the range itself, fits.
+      const bool resident = range.inserted_at >= 0 &&
+                            l2_.inserted_bytes() - range.inserted_at + r.bytes <=
+                                static_cast<double>(cfg_.l2.capacity_bytes);
+      dram = resident ? 0 : r.bytes;
+      if (!resident) {
+        l2_.pollute(r.bytes);
+        range.inserted_at = l2_.inserted_bytes();
+      }
+      stats_.fill_l2_hit_bytes += r.bytes - dram;
+      range.frame = r.frame;
+      f.fill_slot = static_cast<int>(r.grid);
+      range.in_flight = true;
+      break;
+    }
+    case Traffic::Weights:
+      break;
+    case Traffic::GpuRest:
+      link = 0;
+      dram = r.bytes;
+      l2_.pollute(r.bytes);
+      break;
+  }
+  const double primary = std::max(link, dram);
   if (primary <= 0) {
-    notify_done(done, lat);
+    f.a_link = link > 0 ? 1 : 0;
+    notify_done(done, latency_for(f));
+    if (f.fill_slot >= 0) fills_[f.fill_slot].in_flight = false;
     return;
   }
   advance();
-  Flow f;
   f.remaining = primary;
-  f.a_link = link_bytes / primary;
-  f.a_dram = dram_bytes / primary;
-  f.cap = rate_cap;
-  f.latency_s = lat;
-  f.src = src;
-  f.done = done;
+  f.a_link = link / primary;
+  f.a_dram = dram / primary;
   f.start_s = sc_core::sc_time_stamp().to_seconds();
   f.bytes = primary;
-  f.what = what;
-  f.requester = requester;
-  stats_.link_bytes += link_bytes;
-  (src == MemSource::Gpu ? stats_.gpu_dram_bytes : stats_.ngpc_dram_bytes) += dram_bytes;
-  flows_.push_back(f);
+  stats_.link_bytes += link;
+  (r.src == MemSource::Gpu ? stats_.gpu_dram_bytes : stats_.ngpc_dram_bytes) += dram;
+  flows_.push_back(std::move(f));
   reallocate();
   schedule();
 }
@@ -115,66 +201,129 @@ void MemorySystem::advance() {
   const double dt = (now - last_).to_seconds();
   last_ = now;
   if (dt <= 0) return;
-  double link_rate = 0, dram_rate = 0;
-  for (Flow& f : flows_) {
+  double link_rate = 0, dram_rate = 0, dram_time = 0;
+  for (size_t i = 0; i < flows_.size(); ++i) {
+    Flow& f = flows_[i];
     f.remaining -= f.rate * dt;
     link_rate += f.rate * f.a_link;
     dram_rate += f.rate * f.a_dram;
+    dram_time += f.rate * cost_dram_[i];
+    if (f.grid_miss) {
+      const double bytes = f.rate * f.a_link * dt;
+      stats_.grid_miss_latency_byte_s += bytes * f.latency_s;
+      latency_hist_[latency_bin(f.latency_s)] += bytes;
+    }
   }
   stats_.link_busy_s += dt * link_rate / cfg_.l2.link_bandwidth_bytes_per_s;
   stats_.dram_busy_s += dt * dram_rate / cfg_.dram.bandwidth_bytes_per_s;
+  stats_.dram_time_busy_s += dt * dram_time;
 }
 
-// Weighted max-min fair rates by progressive filling over two resources and the per-flow caps.
-// Per-source arbitration weighs each flow by 1 / (flows of its source), so the NGPC and the GPU
-// are two equal clients however many batches each has in flight.
-void MemorySystem::reallocate() {
-  const size_t n = flows_.size();
-  frozen_.assign(n, 0);
-  weight_.assign(n, 1.0);
-  if (per_source_) {
-    size_t count[2] = {0, 0};
-    for (const Flow& f : flows_) ++count[static_cast<int>(f.src)];
-    for (size_t i = 0; i < n; ++i) weight_[i] = 1.0 / count[static_cast<int>(flows_[i].src)];
+// Weighted max-min fair rates by progressive filling of the link and DRAM time (both capacity 1)
+// among `members`, within each flow's limit.
+void MemorySystem::fill_rates(const std::vector<size_t>& members) {
+  size_t active = members.size();
+  for (size_t i : members) {
+    frozen_[i] = 0;
+    flows_[i].rate = 0;
   }
-  for (Flow& f : flows_) f.rate = 0;
-  const double cap_link = cfg_.l2.link_bandwidth_bytes_per_s;
-  const double cap_dram = cfg_.dram.bandwidth_bytes_per_s;
-  size_t active = n;
   while (active > 0) {
     double used_link = 0, used_dram = 0, w_link = 0, w_dram = 0;
-    for (size_t i = 0; i < n; ++i) {
-      used_link += flows_[i].rate * flows_[i].a_link;
-      used_dram += flows_[i].rate * flows_[i].a_dram;
+    for (size_t i : members) {
+      used_link += flows_[i].rate * cost_link_[i];
+      used_dram += flows_[i].rate * cost_dram_[i];
       if (!frozen_[i]) {
-        w_link += flows_[i].a_link * weight_[i];
-        w_dram += flows_[i].a_dram * weight_[i];
+        w_link += cost_link_[i] * weight_[i];
+        w_dram += cost_dram_[i] * weight_[i];
       }
     }
     double delta = std::numeric_limits<double>::infinity();
-    if (w_link > 0) delta = std::min(delta, (cap_link - used_link) / w_link);
-    if (w_dram > 0) delta = std::min(delta, (cap_dram - used_dram) / w_dram);
-    for (size_t i = 0; i < n; ++i)
-      if (!frozen_[i] && flows_[i].cap > 0)
-        delta = std::min(delta, (flows_[i].cap - flows_[i].rate) / weight_[i]);
+    if (w_link > 0) delta = std::min(delta, (1 - used_link) / w_link);
+    if (w_dram > 0) delta = std::min(delta, (1 - used_dram) / w_dram);
+    for (size_t i : members)
+      if (!frozen_[i] && limit_[i] > 0)
+        delta = std::min(delta, (limit_[i] - flows_[i].rate) / weight_[i]);
     if (!std::isfinite(delta)) break;  // cannot happen: every flow uses a resource
     delta = std::max(delta, 0.0);
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i : members)
       if (!frozen_[i]) flows_[i].rate += delta * weight_[i];
     used_link += delta * w_link;
     used_dram += delta * w_dram;
-    const bool link_full = w_link > 0 && used_link >= cap_link * (1 - 1e-12);
-    const bool dram_full = w_dram > 0 && used_dram >= cap_dram * (1 - 1e-12);
-    for (size_t i = 0; i < n; ++i) {
+    const bool link_full = w_link > 0 && used_link >= 1 - 1e-12;
+    const bool dram_full = w_dram > 0 && used_dram >= 1 - 1e-12;
+    for (size_t i : members) {
       if (frozen_[i]) continue;
-      const Flow& f = flows_[i];
-      if ((link_full && f.a_link > 0) || (dram_full && f.a_dram > 0) ||
-          (f.cap > 0 && f.rate >= f.cap * (1 - 1e-12))) {
+      if ((link_full && cost_link_[i] > 0) || (dram_full && cost_dram_[i] > 0) ||
+          (limit_[i] > 0 && flows_[i].rate >= limit_[i] * (1 - 1e-12))) {
         frozen_[i] = 1;
         --active;
       }
     }
   }
+}
+
+// Rates depend on the latencies (a window allows window / latency) and latencies on the load the
+// rates make, so the allocation is iterated to its fixed point (a few rounds; deterministic).
+void MemorySystem::reallocate() {
+  const size_t n = flows_.size();
+  frozen_.assign(n, 0);
+  weight_.assign(n, 1.0);
+  cost_link_.assign(n, 0);
+  cost_dram_.assign(n, 0);
+  limit_.assign(n, 0);
+  const bool isolated = cfg_.dram.arbitration == Arbitration::Isolated;
+  if (cfg_.dram.arbitration == Arbitration::PerSource) {
+    size_t count[2] = {0, 0};
+    for (const Flow& f : flows_) ++count[static_cast<int>(f.src)];
+    for (size_t i = 0; i < n; ++i) weight_[i] = 1.0 / count[static_cast<int>(flows_[i].src)];
+  }
+  std::vector<size_t> groups[2];
+  for (size_t i = 0; i < n; ++i) groups[isolated ? static_cast<int>(flows_[i].src) : 0].push_back(i);
+  // Start from the random share of the DRAM demand.
+  double rnd = 0, all = 0;
+  for (const Flow& f : flows_) {
+    if (isolated && f.src != MemSource::Ngpc) continue;
+    all += f.a_dram;
+    if (f.pattern == DramPatternKind::Random) rnd += f.a_dram;
+  }
+  random_share_ = all > 0 ? rnd / all : 0;
+  for (int round = 0; round < 8; ++round) {
+    const DramCost c = dram_cost(dram_, random_share_);
+    for (size_t i = 0; i < n; ++i) {
+      Flow& f = flows_[i];
+      cost_link_[i] = f.a_link / cfg_.l2.link_bandwidth_bytes_per_s;
+      cost_dram_[i] = f.a_dram * (f.pattern == DramPatternKind::Random ? c.random_s_per_byte
+                                                                        : c.stream_s_per_byte);
+      f.latency_s = latency_for(f);
+      double lim = f.cap;
+      if (f.window > 0 && f.latency_s > 0) {
+        const double w = f.window / f.latency_s;
+        lim = lim > 0 ? std::min(lim, w) : w;
+      }
+      limit_[i] = lim;
+    }
+    for (const auto& g : groups)
+      if (!g.empty()) fill_rates(g);
+    // The load these rates make; with isolated sources the NGPC's latencies see only its own.
+    double link = 0, dram_time = 0, dram_rnd = 0, dram_all = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (isolated && flows_[i].src != MemSource::Ngpc) continue;
+      link += flows_[i].rate * cost_link_[i];
+      dram_time += flows_[i].rate * cost_dram_[i];
+      dram_all += flows_[i].rate * flows_[i].a_dram;
+      if (flows_[i].pattern == DramPatternKind::Random)
+        dram_rnd += flows_[i].rate * flows_[i].a_dram;
+    }
+    const double share = dram_all > 0 ? dram_rnd / dram_all : random_share_;
+    const bool settled = std::abs(link - rho_link_) < 1e-9 &&
+                         std::abs(dram_time - rho_dram_) < 1e-9 &&
+                         std::abs(share - random_share_) < 1e-9;
+    rho_link_ = link;
+    rho_dram_ = dram_time;
+    random_share_ = share;
+    if (settled) break;
+  }
+  for (Flow& f : flows_) f.latency_s = latency_for(f);
 }
 
 void MemorySystem::schedule() {
@@ -196,8 +345,31 @@ void MemorySystem::on_wake() {
   for (const Flow& f : flows_)
     if (finished(f)) complete(f);
   flows_.erase(std::remove_if(flows_.begin(), flows_.end(), finished), flows_.end());
+  if (flows_.empty()) rho_link_ = rho_dram_ = random_share_ = 0;
   reallocate();
   schedule();
+}
+
+MemoryStats MemorySystem::take_frame() {
+  advance();
+  // 95th percentile of the latency by bytes: geometric interpolation inside the bin.
+  double total = 0;
+  for (double b : latency_hist_) total += b;
+  if (total > 0) {
+    double acc = 0;
+    for (int i = 0; i < 64; ++i) {
+      if (acc + latency_hist_[i] >= 0.95 * total) {
+        const double frac = latency_hist_[i] > 0 ? (0.95 * total - acc) / latency_hist_[i] : 0;
+        stats_.grid_miss_latency_p95_s = 1e-9 * std::exp2((i + frac) / 4.0);
+        break;
+      }
+      acc += latency_hist_[i];
+    }
+  }
+  latency_hist_.fill(0);
+  const MemoryStats s = stats_;
+  stats_ = MemoryStats{};
+  return s;
 }
 
 }  // namespace ngpc

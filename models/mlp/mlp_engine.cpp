@@ -124,7 +124,12 @@ void MlpEngine::run() {
       if (weights_from_l2_ || !weights_loaded_[w.mlp_id]) {
         weights_loaded_[w.mlp_id] = 1;
         const double bytes = weight_bytes(timing_, w.layers);
-        mem_->transfer(MemSource::Ngpc, bytes, 0, 0, &mem_done_, "MLP weights", nfp_);
+        MemRequest r;
+        r.kind = Traffic::Weights;
+        r.requester = nfp_;
+        r.what = "MLP weights";
+        r.bytes = bytes;
+        mem_->request(r, &mem_done_);
         mem_done_.wait_done();
         frame_stats_.activity.weight_load_bytes += static_cast<uint64_t>(bytes);
       }

@@ -43,18 +43,37 @@ void sample_positions(const PositionSource* source, uint32_t frame, uint32_t ker
 
 namespace {
 
+// Runs queries of a kernel through the followed NFP's level units and their missing lines
+// through the memory system's scaled L2 (the followed NFP's share of it), so every counted miss
+// knows whether L2 or DRAM served it.
 struct Runner {
   const PositionSource* positions;
   uint32_t frame;
   uint32_t dims;
+  uint64_t grid_base;
+  MemoryIf& mem;
+  double pollution_per_batch;  // streaming bytes that pass the scaled L2 per batch of this NFP
   std::vector<float> buf;
   std::vector<LevelCounters> discard;
+  std::vector<uint64_t> lines;
 
   void run(LevelUnits& units, uint32_t kernel, uint64_t first, uint64_t n,
            std::vector<LevelCounters>& out) {
     buf.resize(static_cast<size_t>(n) * dims);
     sample_positions(positions, frame, kernel, first, static_cast<uint32_t>(n), dims, buf.data());
-    units.run(buf.data(), static_cast<uint32_t>(n), out);
+    lines.clear();
+    std::vector<uint64_t> before(out.size());
+    for (size_t l = 0; l < out.size(); ++l) before[l] = out[l].miss_bytes;
+    units.run(buf.data(), static_cast<uint32_t>(n), out, &lines);
+    const uint32_t line = units.line_bytes();
+    size_t at = 0;
+    for (size_t l = 0; l < out.size(); ++l) {
+      const size_t count = static_cast<size_t>((out[l].miss_bytes - before[l]) / line);
+      for (size_t i = at; i < at + count; ++i) lines[i] += grid_base;
+      out[l].dram_bytes +=
+          static_cast<uint64_t>(mem.sample_grid_misses(lines.data() + at, count, line));
+      at += count;
+    }
   }
 };
 
@@ -97,7 +116,7 @@ const std::vector<LevelCounters>& EncodePlan::counts_for(uint64_t i) const {
 
 EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
                               const FrameBatches& fb, const Config& cfg,
-                              const PositionSource* positions, const MemoryIf& mem,
+                              const PositionSource* positions, MemoryIf& mem,
                               SamplerState& state, bool full) {
   const EncodeKernelWork& work = fw.items[item].encodes[k];
   EncodePlan plan;
@@ -119,8 +138,7 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
         std::make_unique<LevelUnits>(*work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram),
                                      timing.units, work.inputs_per_cycle);
   LevelUnits& units = *state.units[work.encoding_id];
-  const double miss_latency_cycles =
-      mem.grid_miss_path(units.non_resident_bytes()).latency_s * cfg.clock_hz;
+  const double miss_latency_cycles = mem.unloaded_miss_latency_s() * cfg.clock_hz;
   const uint64_t nb = fb.item_batches[item];
   plan.full_detail = full;
   if (plan.full_detail || work.queries == 0 || nb == 0) return plan;
@@ -128,7 +146,13 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
   const DetailConfig& d = cfg.detail;
   const uint64_t seed = mix64(d.seed ^ mix64((uint64_t{fw.frame} << 32) | work.kernel_index));
   const uint64_t g0 = fb.item_first[item];
-  Runner r{positions, fw.frame, work.layout->params.dims, {}, {}};
+  // Between two of the followed NFP's batches the scaled L2 sees its share of the GPU's streaming:
+  // one batch's share of the item's rest-kernel DRAM bytes.
+  const WorkItem& wi = fw.items[item];
+  const double fusion = cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0;
+  const double pollution = static_cast<double>(wi.gpu_dram_bytes) / fusion / nb;
+  Runner r{positions,          fw.frame, work.layout->params.dims, grid_base_address(work.encoding_id),
+           mem,                pollution, {}, {}, {}};
   std::vector<LevelCounters> batch, total(work.layout->levels.size());
   std::vector<double> cycles_per_query;
   auto measure = [&](LevelUnits& u, uint64_t i) {
@@ -136,6 +160,7 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
     batch_range(work.queries, nb, i, &first, &count);
     batch.assign(total.size(), LevelCounters{});
     if (count == 0) return;
+    mem.sample_pollute(r.pollution_per_batch);
     r.run(u, work.kernel_index, first, count, batch);
     for (size_t l = 0; l < total.size(); ++l) total[l] += batch[l];
     cycles_per_query.push_back(encode_cycles(batch, 1.0, timing, miss_latency_cycles) / count);
@@ -166,7 +191,10 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
         batch_of_grid(fw, fb, g - nfps, work.encoding_id, &pk, &first, &count)) {
       // x skipped its previous batch: replay its tail so the SRAMs hold what they would.
       const uint64_t warm = std::min<uint64_t>(d.warmup_queries, count);
-      if (warm) r.run(units, pk, first + count - warm, warm, r.discard);
+      if (warm) {
+        r.discard.assign(total.size(), LevelCounters{});
+        r.run(units, pk, first + count - warm, warm, r.discard);
+      }
     }
     measure(units, i);
     plan.strata.push_back(batch);

@@ -63,7 +63,7 @@ struct SamplerState {
 // `mem` says how the grid's misses are served (their latency enters the sampled cycles).
 EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
                               const FrameBatches& batches, const Config& cfg,
-                              const PositionSource* positions, const MemoryIf& mem,
+                              const PositionSource* positions, MemoryIf& mem,
                               SamplerState& state, bool full);
 
 // Sampling a frame costs sample_batches batches plus warm-up per encode kernel; when simulating

@@ -178,7 +178,13 @@ struct FlowProbe : sc_core::sc_module {
     SC_THREAD(go);
   }
   void go() {
-    mem.transfer(src, link, dram, cap, &c);
+    MemRequest r;
+    r.src = src;
+    r.kind = src == MemSource::Gpu ? Traffic::GpuRest : dram > 0 ? Traffic::GridMiss : Traffic::Weights;
+    r.bytes = src == MemSource::Gpu ? dram : link;
+    r.dram_bytes = dram;
+    r.rate_cap = cap;
+    mem.request(r, &c);
     c.wait_done();
     done_at = sc_core::sc_time_stamp().to_seconds();
   }
@@ -199,6 +205,7 @@ TEST_F(MemoryTiming, TwoEqualFlowsShareTheLinkFairly) {
 TEST_F(MemoryTiming, GpuFlowRunsAtItsCapAloneAndSlowsUnderContention) {
   MemoryConfig cfg;
   cfg.dram.bandwidth_bytes_per_s = 1e12;
+  cfg.dram.model = DramModel::Bandwidth;  // an ideal server: both flows get half of the peak
   {
     MemorySystem mem("mem", cfg);
     FlowProbe g("g", mem, MemSource::Gpu, 0, 1e6, 0.8e12);

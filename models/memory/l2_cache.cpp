@@ -1,0 +1,101 @@
+#include "models/memory/l2_cache.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace ngpc {
+namespace {
+
+constexpr uint64_t kStream = UINT64_MAX;  // tag of a polluting line: never matches a lookup
+constexpr uint64_t kFracBits = 16;        // fixed-point fraction of the per-set pollution count
+
+bool is_pow2(uint64_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
+
+uint32_t log2u(uint64_t v) {
+  uint32_t s = 0;
+  while ((uint64_t{1} << s) < v) ++s;
+  return s;
+}
+
+}  // namespace
+
+L2Cache::L2Cache(const L2Params& p) : p_(p) {
+  if (!is_pow2(p.sector_bytes) || !is_pow2(p.line_bytes) || p.line_bytes < p.sector_bytes ||
+      p.line_bytes / p.sector_bytes > 32)
+    throw std::invalid_argument("L2: line and sector sizes must be powers of two with 1..32 "
+                                "sectors per line");
+  if (p.ways == 0) throw std::invalid_argument("L2: ways must be >= 1");
+  if (p.read_ways == 0 || p.read_ways > p.ways) p_.read_ways = p.ways;
+  const uint64_t set_bytes = uint64_t{p.line_bytes} * p.ways;
+  if (p.capacity_bytes < set_bytes)
+    throw std::invalid_argument("L2: capacity " + std::to_string(p.capacity_bytes) +
+                                " B is below one set (" + std::to_string(set_bytes) + " B)");
+  sets_ = p.capacity_bytes / set_bytes;
+  sector_shift_ = log2u(p.sector_bytes);
+  line_shift_ = log2u(p.line_bytes);
+  const uint32_t sectors = p.line_bytes / p.sector_bytes;
+  full_mask_ = sectors == 32 ? UINT32_MAX : (1u << sectors) - 1;
+  tag_.assign(sets_ * p.ways, 0);
+  valid_.assign(tag_.size(), 0);
+  stamp_.assign(tag_.size(), 0);
+  seen_.assign(sets_, 0);
+}
+
+void L2Cache::apply_pollution(uint64_t set) {
+  const uint64_t pending = (pollution_ - seen_[set]) >> kFracBits;
+  if (pending == 0) return;
+  seen_[set] += pending << kFracBits;
+  const size_t base = set * p_.ways;
+  const uint64_t k = std::min<uint64_t>(pending, p_.ways);
+  for (uint64_t i = 0; i < k; ++i) {
+    size_t victim = base;
+    for (uint32_t w = 1; w < p_.ways; ++w)
+      if (stamp_[base + w] < stamp_[victim]) victim = base + w;
+    tag_[victim] = kStream;
+    valid_[victim] = 0;
+    stamp_[victim] = ++clock_;
+  }
+}
+
+void L2Cache::pollute(double bytes) {
+  if (!(bytes > 0)) return;
+  inserted_ += bytes;
+  const double lines_per_set = bytes / p_.line_bytes / static_cast<double>(sets_);
+  pollution_ += static_cast<uint64_t>(lines_per_set * double(uint64_t{1} << kFracBits));
+}
+
+uint32_t L2Cache::read(uint64_t addr, uint32_t bytes) {
+  const uint64_t line = addr >> line_shift_;
+  const uint32_t first = static_cast<uint32_t>((addr & (p_.line_bytes - 1)) >> sector_shift_);
+  const uint32_t last = static_cast<uint32_t>(
+      ((addr & (p_.line_bytes - 1)) + std::max(bytes, 1u) - 1) >> sector_shift_);
+  const uint32_t span = std::min(last, (p_.line_bytes >> sector_shift_) - 1) - first + 1;
+  const uint32_t mask = (span >= 32 ? UINT32_MAX : ((1u << span) - 1)) << first & full_mask_;
+  const uint64_t set = line % sets_;
+  apply_pollution(set);
+  const size_t base = set * p_.ways;
+  size_t victim = base;
+  for (uint32_t w = 0; w < p_.ways; ++w) {
+    const size_t i = base + w;
+    if (tag_[i] == line + 1) {
+      const uint32_t missing = mask & ~valid_[i];
+      valid_[i] |= mask;
+      stamp_[i] = ++clock_;
+      const uint32_t missed = static_cast<uint32_t>(__builtin_popcount(missing)) * p_.sector_bytes;
+      inserted_ += missed;
+      return missed;
+    }
+    if (w < p_.read_ways && stamp_[i] < stamp_[victim]) victim = i;
+  }
+  tag_[victim] = line + 1;
+  valid_[victim] = mask;
+  stamp_[victim] = ++clock_;
+  const uint32_t missed = static_cast<uint32_t>(__builtin_popcount(mask)) * p_.sector_bytes;
+  inserted_ += missed;
+  return missed;
+}
+
+}  // namespace ngpc
