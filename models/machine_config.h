@@ -179,6 +179,7 @@ struct DetailConfig {
   DetailMode mode = DetailMode::Sampled;
   uint32_t sample_batches = 6;     // batches simulated per encode kernel [est]
   uint32_t warmup_queries = 1024;  // uncounted queries before each sampled batch [est]
+  uint32_t follow_nfps = 4;        // NFPs followed side by side (consecutive batches) [est]
   uint64_t seed = 1;
 };
 

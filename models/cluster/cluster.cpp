@@ -16,7 +16,8 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg,
       positions_(positions),
       dispatch_policy_(cfg.cluster.dispatch),
       dispatch_latency_(cfg.cluster.dispatch_latency_cycles / cfg.clock_hz, SC_SEC),
-      mem_("memory", cfg.memory, cfg.cluster.scaling_factor),
+      mem_("memory", cfg.memory,
+           static_cast<double>(followed_nfps(cfg)) / cfg.cluster.scaling_factor),
       to_gpu_("to_gpu", cfg.cluster.scaling_factor,
               [&cfg](const char* n, size_t) {
                 return new sc_core::sc_fifo<Batch*>(n, static_cast<int>(cfg.gpu.pipeline_depth));

@@ -100,17 +100,25 @@ bool sampling_saves_work(const FrameWork& fw, const FrameBatches& fb, const Conf
   for (size_t i = 0; i < fw.items.size(); ++i)
     for (const EncodeKernelWork& e : fw.items[i].encodes) {
       full += static_cast<double>(e.queries);
-      sampled += std::min<double>(cfg.detail.sample_batches, fb.item_batches[i]) * per_batch;
+      sampled += std::min<double>(double(cfg.detail.sample_batches) * followed_nfps(cfg),
+                                  fb.item_batches[i]) *
+                 per_batch;
     }
   return sampled < full;
 }
 
+uint32_t followed_nfps(const Config& cfg) {
+  return std::max(1u, std::min(cfg.detail.follow_nfps, cfg.cluster.scaling_factor));
+}
+
 const std::vector<LevelCounters>& EncodePlan::counts_for(uint64_t i) const {
   if (strata.empty()) return sample;
-  const uint64_t j = i < stratum_first ? 0 : (i - stratum_first) / stratum_stride;
+  const uint64_t rel = i < stratum_first ? 0 : i - stratum_first;
+  const uint64_t j = rel / stratum_stride;
   const size_t c = static_cast<size_t>(
       std::upper_bound(stratum_end.begin(), stratum_end.end(), j) - stratum_end.begin());
-  const auto& s = strata[std::min(c, strata.size() - 1)];
+  const auto& st = strata[std::min(c, strata.size() - 1)];
+  const auto& s = st[(rel % stratum_stride) % st.size()];
   return !s.empty() && s[0].queries > 0 ? s : sample;
 }
 
@@ -122,22 +130,27 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
   EncodePlan plan;
   const EncodeTiming timing = encode_timing(cfg.nfp.encoding);
   const uint64_t nfps = cfg.cluster.scaling_factor;
+  const uint32_t followed = followed_nfps(cfg);
   if (state.frame != fw.frame) {
     state.frame = fw.frame;
-    state.nfp = mix64(cfg.detail.seed ^ mix64(fw.frame)) % nfps;
-    for (auto& u : state.units)
-      if (u) u->reset();
-    std::fill(state.last_batch.begin(), state.last_batch.end(), UINT64_MAX);
+    state.first_nfp = mix64(cfg.detail.seed ^ mix64(fw.frame)) % nfps;
+    state.nfps.resize(followed);
+    for (FollowedNfp& f : state.nfps) {
+      for (auto& u : f.units)
+        if (u) u->reset();
+      std::fill(f.last_batch.begin(), f.last_batch.end(), UINT64_MAX);
+    }
   }
-  if (state.units.size() <= work.encoding_id) {
-    state.units.resize(work.encoding_id + 1);
-    state.last_batch.resize(work.encoding_id + 1, UINT64_MAX);
+  for (FollowedNfp& f : state.nfps) {
+    if (f.units.size() <= work.encoding_id) {
+      f.units.resize(work.encoding_id + 1);
+      f.last_batch.resize(work.encoding_id + 1, UINT64_MAX);
+    }
+    if (!f.units[work.encoding_id])
+      f.units[work.encoding_id] =
+          std::make_unique<LevelUnits>(*work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram),
+                                       timing.units, work.inputs_per_cycle);
   }
-  if (!state.units[work.encoding_id])
-    state.units[work.encoding_id] =
-        std::make_unique<LevelUnits>(*work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram),
-                                     timing.units, work.inputs_per_cycle);
-  LevelUnits& units = *state.units[work.encoding_id];
   const double miss_latency_cycles = mem.unloaded_miss_latency_s() * cfg.clock_hz;
   const uint64_t nb = fb.item_batches[item];
   plan.full_detail = full;
@@ -146,59 +159,89 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
   const DetailConfig& d = cfg.detail;
   const uint64_t seed = mix64(d.seed ^ mix64((uint64_t{fw.frame} << 32) | work.kernel_index));
   const uint64_t g0 = fb.item_first[item];
-  // Between two of the followed NFP's batches the scaled L2 sees its share of the GPU's streaming:
-  // one batch's share of the item's rest-kernel DRAM bytes.
+  // Between two windows of the followed NFPs' batches the scaled L2 sees their share of the GPU's
+  // streaming: one batch's share of the item's rest-kernel DRAM bytes per followed NFP.
   const WorkItem& wi = fw.items[item];
   const double fusion = cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0;
-  const double pollution = static_cast<double>(wi.gpu_dram_bytes) / fusion / nb;
-  Runner r{positions,          fw.frame, work.layout->params.dims, grid_base_address(work.encoding_id),
-           mem,                pollution, {}, {}, {}};
-  std::vector<LevelCounters> batch, total(work.layout->levels.size());
+  const double pollution = static_cast<double>(wi.gpu_dram_bytes) / fusion / nb * followed;
+  Runner r{positions, fw.frame, work.layout->params.dims, grid_base_address(work.encoding_id),
+           mem,       pollution, {},   {},
+           {}};
+  const size_t levels = work.layout->levels.size();
+  std::vector<LevelCounters> total(levels);
   std::vector<double> cycles_per_query;
-  auto measure = [&](LevelUnits& u, uint64_t i) {
-    uint64_t first, count;
-    batch_range(work.queries, nb, i, &first, &count);
-    batch.assign(total.size(), LevelCounters{});
-    if (count == 0) return;
-    mem.sample_pollute(r.pollution_per_batch);
-    r.run(u, work.kernel_index, first, count, batch);
-    for (size_t l = 0; l < total.size(); ++l) total[l] += batch[l];
-    cycles_per_query.push_back(encode_cycles(batch, 1.0, timing, miss_latency_cycles) / count);
-  };
-  // The shadowed NFP's batches of this kernel: i = (x - g0) mod N, then every N-th.
-  const uint64_t i0 = (state.nfp + nfps - g0 % nfps) % nfps;
+  // The window of consecutive batches the followed NFPs get: the first followed NFP's j-th
+  // batch of this kernel is i0 + j N, the next NFP's the one after it, and so on.
+  const uint64_t i0 = (state.first_nfp + nfps - g0 % nfps) % nfps;
   const uint64_t mine = i0 < nb ? (nb - i0 + nfps - 1) / nfps : 0;
-  const uint64_t pool = mine ? mine : nb;
+  const bool small = mine == 0;  // the kernel ends before the followed NFPs' turn
+  const uint64_t pool = small ? (nb + followed - 1) / followed : mine;
   const uint64_t picks = std::min<uint64_t>(d.sample_batches, pool);
-  plan.stratum_first = mine ? i0 : 0;
-  plan.stratum_stride = mine ? nfps : 1;
+  plan.stratum_first = small ? 0 : i0;
+  plan.stratum_stride = small ? followed : nfps;
+  std::vector<std::unique_ptr<LevelUnits>> copies;
   for (uint64_t c = 0; c < picks; ++c) {
-    // Stratified: one seeded batch in each of `picks` equal strata of the pool; each stratum's
-    // batches take its sample's counts, so slow and fast regions of a frame stay where they are.
+    // Stratified: one seeded window in each of `picks` equal strata of the pool; each stratum's
+    // batches take its samples' counts, so slow and fast regions of a frame stay where they are.
     const uint64_t lo = c * pool / picks, hi = (c + 1) * pool / picks;
     const uint64_t j = lo + mix64(seed + c) % (hi - lo);
     plan.stratum_end.push_back(hi);
-    if (mine == 0) {
-      LevelUnits copy(units);  // another NFP's batch: its SRAMs are like x's, not x's own
-      measure(copy, j);
-      plan.strata.push_back(batch);
-      continue;
+    std::vector<std::vector<LevelCounters>> window(followed);
+    struct Job {
+      LevelUnits* units;
+      uint64_t first, count, done;
+      std::vector<LevelCounters>* out;
+    };
+    std::vector<Job> jobs;
+    mem.sample_pollute(r.pollution_per_batch);
+    for (uint32_t f = 0; f < followed; ++f) {
+      const uint64_t i = small ? j * followed + f : i0 + j * nfps + f;
+      if (i >= nb) continue;
+      LevelUnits* units = state.nfps[f].units[work.encoding_id].get();
+      if (small) {
+        // Another NFP's batch: its SRAMs are like the followed NFP's, not its own.
+        copies.push_back(std::make_unique<LevelUnits>(*units));
+        units = copies.back().get();
+      } else {
+        const uint64_t g = g0 + i;
+        uint32_t pk;
+        uint64_t first, count;
+        if (g >= nfps && state.nfps[f].last_batch[work.encoding_id] != g - nfps &&
+            batch_of_grid(fw, fb, g - nfps, work.encoding_id, &pk, &first, &count)) {
+          // The NFP skipped its previous batch: replay its tail so the SRAMs hold what they would.
+          const uint64_t warm = std::min<uint64_t>(d.warmup_queries, count);
+          if (warm) {
+            r.discard.assign(levels, LevelCounters{});
+            r.run(*units, pk, first + count - warm, warm, r.discard);
+          }
+        }
+        state.nfps[f].last_batch[work.encoding_id] = g;
+      }
+      uint64_t first, count;
+      batch_range(work.queries, nb, i, &first, &count);
+      window[f].assign(levels, LevelCounters{});
+      jobs.push_back({units, first, count, 0, &window[f]});
     }
-    const uint64_t i = i0 + j * nfps, g = g0 + i;
-    uint32_t pk;
-    uint64_t first, count;
-    if (g >= nfps && state.last_batch[work.encoding_id] != g - nfps &&
-        batch_of_grid(fw, fb, g - nfps, work.encoding_id, &pk, &first, &count)) {
-      // x skipped its previous batch: replay its tail so the SRAMs hold what they would.
-      const uint64_t warm = std::min<uint64_t>(d.warmup_queries, count);
-      if (warm) {
-        r.discard.assign(total.size(), LevelCounters{});
-        r.run(units, pk, first + count - warm, warm, r.discard);
+    // The window's batches run side by side, as on the real NFPs: their misses reach the shared
+    // L2 interleaved in chunks.
+    constexpr uint64_t kChunk = 256;
+    for (bool busy = true; busy;) {
+      busy = false;
+      for (Job& job : jobs) {
+        if (job.done >= job.count) continue;
+        const uint64_t n = std::min(kChunk, job.count - job.done);
+        r.run(*job.units, work.kernel_index, job.first + job.done, n, *job.out);
+        job.done += n;
+        busy = busy || job.done < job.count;
       }
     }
-    measure(units, i);
-    plan.strata.push_back(batch);
-    state.last_batch[work.encoding_id] = g;
+    for (const Job& job : jobs) {
+      if (job.count == 0) continue;
+      for (size_t l = 0; l < levels; ++l) total[l] += (*job.out)[l];
+      cycles_per_query.push_back(encode_cycles(*job.out, 1.0, timing, miss_latency_cycles) /
+                                 job.count);
+    }
+    plan.strata.push_back(std::move(window));
   }
   plan.sample = total;
   plan.sampled_queries = total.empty() ? 0 : total[0].queries;
@@ -211,7 +254,7 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
     m /= x.size();
     for (double a : x) v += (a - m) * (a - m);
     v /= (x.size() - 1);
-    const double fpc = 1.0 - static_cast<double>(cycles_per_query.size()) / nb;
+    const double fpc = std::max(0.0, 1.0 - static_cast<double>(cycles_per_query.size()) / nb);
     plan.rel_err_cycles = m > 0 ? 1.96 * std::sqrt(v / x.size() * fpc) / m : 0.0;
   }
   return plan;

@@ -41,22 +41,34 @@ struct EncodePlan {
   std::vector<LevelCounters> sample;  // sampled mode: counters summed over the sampled batches
   uint64_t sampled_queries = 0;
   // Stratified samples: batch i belongs to the stratum whose stratum_end exceeds
-  // j = (i - stratum_first) / stratum_stride and takes that stratum's sampled batch's counts.
-  std::vector<std::vector<LevelCounters>> strata;
+  // j = (i - stratum_first) / stratum_stride; the stratum holds one sampled batch per followed
+  // NFP (consecutive batches of the frame), and batch i takes the one of the followed NFP at its
+  // place in the dealing window, (i - stratum_first) mod stride, modulo the followed NFPs.
+  std::vector<std::vector<std::vector<LevelCounters>>> strata;  // [stratum][followed NFP]
   std::vector<uint64_t> stratum_end;
   uint64_t stratum_first = 0, stratum_stride = 1;
-  // The sampled counts batch `i` takes: its stratum's, or the kernel's total when that is empty.
+  // The sampled counts batch `i` takes, or the kernel's total when that sample is empty.
   const std::vector<LevelCounters>& counts_for(uint64_t i) const;
   double rel_err_cycles = 0;  // 95 % half-width / mean of sampled cycles per query
 };
 
-// The shadowed NFP's level units, one set per encoding, reset at each frame.
-struct SamplerState {
-  uint32_t frame = UINT32_MAX;
-  uint64_t nfp = 0;
+// One followed NFP: its level units, one set per encoding, reset at each frame.
+struct FollowedNfp {
   std::vector<std::unique_ptr<LevelUnits>> units;  // by encoding id
   std::vector<uint64_t> last_batch;                // last global batch simulated, by encoding
 };
+
+// The followed NFPs: `detail.follow_nfps` (at most all) NFPs that receive consecutive batches,
+// the first seeded per frame. Their SRAM states persist through the frame as real NFPs' do and
+// their misses share the memory system's scaled L2, so what one NFP fetches can serve another.
+struct SamplerState {
+  uint32_t frame = UINT32_MAX;
+  uint64_t first_nfp = 0;
+  std::vector<FollowedNfp> nfps;
+};
+
+// NFPs the sampler follows for `cfg` (detail.follow_nfps, at most the scaling factor).
+uint32_t followed_nfps(const Config& cfg);
 
 // `full`: simulate this kernel's every batch on its NFP (detail mode "full", or a frame too small
 // for sampling to save anything, see sampling_saves_work).
