@@ -5,7 +5,6 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -15,6 +14,8 @@
 #include "sim/config/config_loader.h"
 #include "sim/config/tech_loader.h"
 #include "sim/error.h"
+#include "sim/json/parse.h"
+#include "sim/json/value.h"
 #include "sim/replay/replay.h"
 #include "sim/report/stats.h"
 #include "sim/report/writers.h"
@@ -35,6 +36,9 @@ const char* kSweepUsage =
     "each in its own process, writing DIR/points/NNNN/{config,stats}.json and finally "
     "DIR/sweep.csv.\n"
     "Points whose stats.json exists are kept: an interrupted sweep resumes where it stopped.\n";
+
+const json_input::JsonKind kPointStats{"point stats", json_input::kMaxSmallFileBytes,
+                                       json_input::PathStyle::kPointer, ""};
 
 std::string point_dir(const std::string& out, size_t i) {
   char buf[16];
@@ -80,16 +84,22 @@ void merge(const SweepSpec& spec, const std::vector<SweepPoint>& pts, const std:
   for (const SweepPoint& p : pts) {
     const std::string f = point_dir(out, p.index) + "/stats.json";
     if (!fs::exists(f)) continue;
-    const nlohmann::json j = nlohmann::json::parse(std::ifstream(f));
+    // A point's stats.json is read back like any input: a damaged one (a resumed sweep whose
+    // directory was edited) is an error naming the file, not a parser crash.
+    const nlohmann::json j = json_input::read_json_file(f, kPointStats);
+    const json_input::Source src(f);
+    const json_input::Value doc(j, src);
     std::vector<std::string> row{std::to_string(p.index), fs::path(p.trace).filename().string()};
     for (const auto& [key, val] : p.grid) row.push_back(val);
     for (const std::string& s : spec.stats) {
-      if (!j.contains(s)) {
+      const json_input::Value stat = doc.find(s);
+      if (!stat.present()) {
         row.push_back("");
         continue;
       }
-      const auto& v = j[s]["value"];
-      row.push_back(v.is_number() ? fmt(v.get<double>(), 4) : v.get<std::string>());
+      const json_input::Value v = stat.get("value");
+      row.push_back(v.json().is_number() ? fmt(v.json().get<double>(), 4)
+                                         : v.string("a number or a string"));
     }
     for (size_t c = 0; c < row.size(); ++c) csv << (c ? "," : "") << csv_field(row[c]);
     csv << '\n';

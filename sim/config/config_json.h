@@ -46,8 +46,8 @@ void validate_config_json(const nlohmann::json& doc, const OriginFn& origin);
 // Adds every parameter missing from `doc` with its schema default.
 void fill_defaults(nlohmann::json& doc);
 
-// Reads a JSON file; malformed JSON and duplicate keys are InputErrors naming the file, with the
-// line and column (syntax) or the path (duplicates).
+// Reads a configuration file with the safe JSON reader (sim/json/parse.h: size and nesting limits,
+// duplicate keys); errors name the file, with the line and column (syntax) or the dotted path.
 nlohmann::json read_json_file(const std::string& file);
 
 // Merges `over` into `base` (objects key by key, recursively; anything else replaces) and records

@@ -1,11 +1,10 @@
 // File side of the config loader: reading JSON strictly, merging parents and children, --set.
-#include <algorithm>
-#include <fstream>
 #include <sstream>
-#include <vector>
 
 #include "sim/config/config_json.h"
 #include "sim/error.h"
+#include "sim/json/parse.h"
+#include "sim/json/value.h"
 
 namespace ngpc::config_detail {
 
@@ -35,66 +34,14 @@ void fail(const std::string& origin, const std::string& path, const std::string&
 }
 
 std::string describe_value(const json& value) {
-  std::string text = value.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
+  return json_input::show(value);
 }
 
-namespace {
-
-// Catches duplicate keys, which nlohmann::json would otherwise resolve silently (last one wins).
-class DuplicateKeyCheck {
- public:
-  explicit DuplicateKeyCheck(std::string file) : file_(std::move(file)) {}
-
-  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-        scopes_.push_back({scopes_.empty() ? "" : join_path(scopes_.back().path, last_key_), {}});
-        break;
-      case json::parse_event_t::object_end:
-        scopes_.pop_back();
-        break;
-      case json::parse_event_t::key: {
-        last_key_ = parsed.get<std::string>();
-        Scope& scope = scopes_.back();
-        if (std::find(scope.keys.begin(), scope.keys.end(), last_key_) != scope.keys.end()) {
-          fail(file_, join_path(scope.path, last_key_), "duplicate key");
-        }
-        scope.keys.push_back(last_key_);
-        break;
-      }
-      default:
-        break;
-    }
-    return true;
-  }
-
- private:
-  struct Scope {
-    std::string path;
-    std::vector<std::string> keys;
-  };
-  std::string file_;
-  std::vector<Scope> scopes_;
-  std::string last_key_;
-};
-
-}  // namespace
-
 json read_json_file(const std::string& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) throw InputError(file + ": cannot read config file");
-  try {
-    return json::parse(text.str(), DuplicateKeyCheck(file));
-  } catch (const json::parse_error& e) {
-    // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ..."
-    std::string what = e.what();
-    if (const size_t close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
-    throw InputError(file + ": malformed JSON: " + what);
-  }
+  // Dotted paths, as in --set and every other config message (e.g. a duplicate key).
+  static const json_input::JsonKind kConfigFile{"config", json_input::kMaxSmallFileBytes,
+                                                json_input::PathStyle::kDotted, ""};
+  return json_input::read_json_file(file, kConfigFile);
 }
 
 void deep_merge(json& base, const json& over, const std::string& origin, Origins& origins,

@@ -15,6 +15,7 @@
 #include "sim/config/config_loader.h"
 #include "sim/config/units.h"
 #include "sim/error.h"
+#include "sim/json/suggest.h"
 
 namespace ngpc {
 
@@ -41,21 +42,6 @@ const valijson::Schema& compiled_schema() {
 
 bool is_group(const json& node) {
   return node.contains("properties");
-}
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 void check_unknown_keys(const json& doc, const json& node, const std::string& path,
@@ -129,12 +115,14 @@ const json* schema_node_at(const std::string& path) {
 }
 
 std::string suggest_key(const json& group_schema, const std::string& key) {
-  std::string known, close;
+  std::string known;
+  std::vector<std::string_view> names;
   for (const auto& [name, unused] : group_schema["properties"].items()) {
     if (name == "parent") continue;  // not a parameter; listed in the docs instead
     known += (known.empty() ? "" : ", ") + name;
-    if (close.empty() && !key.empty() && edit_distance(name, key) <= 2) close = name;
+    names.push_back(group_schema["properties"].find(name).key());
   }
+  const std::string close = json_input::closest_name(key, names);
   return (close.empty() ? "" : " (did you mean '" + close + "'?)") + "; expected one of: " + known;
 }
 

@@ -1,13 +1,11 @@
 #include "sim/config/tech_loader.h"
 
-#include <cmath>
-#include <fstream>
-#include <initializer_list>
 #include <regex>
-#include <utility>
 
 #include "sim/config/units.h"
 #include "sim/error.h"
+#include "sim/json/parse.h"
+#include "sim/json/value.h"
 
 namespace ngpc {
 namespace {
@@ -19,241 +17,158 @@ const char* const kOps[] = {"int8_add", "int8_mult", "int32_add", "int32_mult", 
                             "fp16_add", "fp16_mult", "fp32_add",  "fp32_mult"};
 const char* const kPrecisions[] = {"fp16", "fp32", "int8"};  // config nfp.mlp.precision
 
-std::string join(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
+using json_input::Value;
+
+const json_input::JsonKind kTechFile{"technology table", json_input::kMaxSmallFileBytes,
+                                     json_input::PathStyle::kDotted, ""};
+
+bool is_node_name(const std::string& s) {
+  static const std::regex kNode("^[0-9]+nm$");
+  return std::regex_match(s, kNode);
 }
 
-std::string shown(const json& v) {
-  std::string s = v.dump();
-  return s.size() > 80 ? s.substr(0, 77) + "..." : s;
+// An object keyed by node name ("7nm").
+void expect_node_map(const Value& v) {
+  v.expect_object("an object keyed by node name");
+  v.each_member([](const std::string& key, const Value& member) {
+    if (!is_node_name(key)) member.fail("unknown key (expected a node name such as \"7nm\")");
+  });
 }
 
-// Walks the JSON with the dotted path of each value, so every rejection can name it.
-class Reader {
- public:
-  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+void source(const Value& obj) {
+  obj.get("source").nonempty_string("the source of the value");
+}
 
-  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-    throw InputError(origin_ + ": " + (path.empty() ? "(top level)" : path) + ": " + what);
-  }
+// {"value": "<quantity>", "source": "..."}; zero is rejected where a log or a divisor needs a
+// positive value.
+double quantity_leaf(const Value& parent, const char* key, UnitFamily family,
+                     bool positive = false) {
+  const Value leaf = parent.get(key);
+  leaf.expect_keys({"value", "source"}, "{\"value\": ..., \"source\": \"...\"}");
+  source(leaf);
+  return leaf.get("value").quantity(family, {positive, nullptr, nullptr});
+}
 
-  // An object whose keys must all be in `allowed`.
-  const json& object(const json& v, const std::string& path,
-                     std::initializer_list<const char*> allowed) const {
-    if (!v.is_object()) fail(path, "expected an object, got " + shown(v));
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      bool known = false;
-      for (const char* k : allowed) known = known || it.key() == k;
-      if (known) continue;
-      std::string list;
-      for (const char* k : allowed) list += std::string(list.empty() ? "" : ", ") + k;
-      fail(join(path, it.key()), "unknown key (expected one of: " + list + ")");
-    }
-    return v;
-  }
+// {"value": <number in [lo, hi], or (lo, hi] if lo_open>, "source": "..."}
+double number_leaf(const Value& parent, const char* key, double lo, double hi, bool lo_open) {
+  const Value leaf = parent.get(key);
+  leaf.expect_keys({"value", "source"}, "{\"value\": ..., \"source\": \"...\"}");
+  source(leaf);
+  return leaf.get("value").number(lo, hi, {}, lo_open);
+}
 
-  // An object keyed by node name ("7nm").
-  const json& node_map(const json& v, const std::string& path) const {
-    static const std::regex kNode("^[0-9]+nm$");
-    if (!v.is_object()) fail(path, "expected an object keyed by node name, got " + shown(v));
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      if (!std::regex_match(it.key(), kNode)) {
-        fail(join(path, it.key()), "unknown key (expected a node name such as \"7nm\")");
-      }
-    }
-    return v;
-  }
-
-  const json& member(const json& obj, const std::string& path, const char* key) const {
-    const auto it = obj.find(key);
-    if (it == obj.end()) fail(join(path, key), "missing required field");
-    return *it;
-  }
-
-  std::string text(const json& obj, const std::string& path, const char* key) const {
-    const json& v = member(obj, path, key);
-    if (!v.is_string() || v.get<std::string>().empty()) {
-      fail(join(path, key), "expected a non-empty string, got " + shown(v));
-    }
-    return v.get<std::string>();
-  }
-
-  void source(const json& obj, const std::string& path) const { text(obj, path, "source"); }
-
-  // A quantity string ("0.4 pJ") in base units; zero is rejected where a log or a divisor needs
-  // a positive value.
-  double quantity(const json& v, const std::string& path, UnitFamily family, bool positive) const {
-    if (!v.is_string()) {
-      fail(path, "expected a quantity string (" + unit_family_name(family) + ") such as \"" +
-                     unit_family_example(family) + "\", got " + shown(v));
-    }
-    double x = 0;
-    try {
-      x = parse_quantity(v.get<std::string>(), family);
-    } catch (const InputError& e) {
-      fail(path, e.what());
-    }
-    if (positive && !(x > 0)) fail(path, "expected a positive quantity, got " + shown(v));
-    return x;
-  }
-
-  // {"value": "<quantity>", "source": "..."}
-  double quantity_leaf(const json& parent, const std::string& path, const char* key,
-                       UnitFamily family, bool positive = false) const {
-    const std::string p = join(path, key);
-    const json& leaf = object(member(parent, path, key), p, {"value", "source"});
-    source(leaf, p);
-    return quantity(member(leaf, p, "value"), join(p, "value"), family, positive);
-  }
-
-  // {"value": <number in [lo, hi], or (lo, hi] if lo_open>, "source": "..."}
-  double number_leaf(const json& parent, const std::string& path, const char* key, double lo,
-                     double hi, bool lo_open) const {
-    const std::string p = join(path, key);
-    const json& leaf = object(member(parent, path, key), p, {"value", "source"});
-    source(leaf, p);
-    const json& v = member(leaf, p, "value");
-    const bool in_range = v.is_number() &&
-                          (lo_open ? v.get<double>() > lo : v.get<double>() >= lo) &&
-                          v.get<double>() <= hi && std::isfinite(v.get<double>());
-    if (!in_range) {
-      fail(join(p, "value"), std::string("expected a number in ") + (lo_open ? "(" : "[") +
-                                 json(lo).dump() + ", " + json(hi).dump() + "], got " + shown(v));
-    }
-    return v.get<double>();
-  }
-
-  uint32_t integer_leaf(const json& parent, const std::string& path, const char* key, uint32_t lo,
-                        uint32_t hi) const {
-    const std::string p = join(path, key);
-    const json& leaf = object(member(parent, path, key), p, {"value", "source"});
-    source(leaf, p);
-    const json& v = member(leaf, p, "value");
-    if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
-      fail(join(p, "value"), "expected an integer in [" + std::to_string(lo) + ", " +
-                                 std::to_string(hi) + "], got " + shown(v));
-    }
-    return static_cast<uint32_t>(v.get<int64_t>());
-  }
-
- private:
-  std::string origin_;
-};
+uint32_t integer_leaf(const Value& parent, const char* key, uint32_t lo, uint32_t hi) {
+  const Value leaf = parent.get(key);
+  leaf.expect_keys({"value", "source"}, "{\"value\": ..., \"source\": \"...\"}");
+  source(leaf);
+  return static_cast<uint32_t>(leaf.get("value").integer(lo, hi));
+}
 
 struct Factors {
   double area = 1, energy = 1, delay = 1, leakage = 1;
 };
 
-Factors read_factors(const Reader& r, const json& table, const std::string& base_node,
-                     const std::string& node) {
-  const json& scaling = r.node_map(r.member(table, "", "scaling"), "scaling");
-  for (auto it = scaling.begin(); it != scaling.end(); ++it) {
-    const std::string p = join("scaling", it.key());
-    if (it.key() == base_node) r.fail(p, "the base node needs no scaling factors");
-    r.object(it.value(), p, {"area", "energy", "delay", "leakage_power"});
-    // Validate every node's factors, not only the requested one, so a broken table fails early.
-    for (const char* f : {"area", "energy", "delay", "leakage_power"}) {
-      r.number_leaf(it.value(), p, f, 0, 1e6, /*lo_open=*/true);
+Factors read_factors(const Value& table, const std::string& base_node, const std::string& node) {
+  const Value scaling = table.get("scaling");
+  expect_node_map(scaling);
+  // Validate every node's factors, not only the requested one, so a broken table fails early.
+  scaling.each_member([&](const std::string& key, const Value& f) {
+    if (key == base_node) f.fail("the base node needs no scaling factors");
+    f.expect_keys({"area", "energy", "delay", "leakage_power"});
+    for (const char* k : {"area", "energy", "delay", "leakage_power"}) {
+      number_leaf(f, k, 0, 1e6, /*lo_open=*/true);
     }
-  }
+  });
   Factors out;
   if (node == base_node) return out;
-  if (!scaling.contains(node)) {
+  const Value f = scaling.find(node);
+  if (!f.present()) {
     std::string have = base_node + " (base)";
-    for (auto it = scaling.begin(); it != scaling.end(); ++it) have += ", " + it.key();
-    r.fail(join("scaling", node),
-           "no scaling factors for node \"" + node + "\" (the table supports: " + have + ")");
+    for (auto it = scaling.json().begin(); it != scaling.json().end(); ++it)
+      have += ", " + it.key();
+    scaling.fail_member(
+        node, "no scaling factors for node \"" + node + "\" (the table supports: " + have + ")");
   }
-  const json& f = scaling.at(node);
-  const std::string p = join("scaling", node);
-  out.area = r.number_leaf(f, p, "area", 0, 1e6, true);
-  out.energy = r.number_leaf(f, p, "energy", 0, 1e6, true);
-  out.delay = r.number_leaf(f, p, "delay", 0, 1e6, true);
-  out.leakage = r.number_leaf(f, p, "leakage_power", 0, 1e6, true);
+  out.area = number_leaf(f, "area", 0, 1e6, true);
+  out.energy = number_leaf(f, "energy", 0, 1e6, true);
+  out.delay = number_leaf(f, "delay", 0, 1e6, true);
+  out.leakage = number_leaf(f, "leakage_power", 0, 1e6, true);
   return out;
 }
 
-void read_ops(const Reader& r, const json& table, TechTable& t) {
-  const json& ops = r.member(table, "", "ops");
-  r.object(ops, "ops",
-           {"int8_add", "int8_mult", "int32_add", "int32_mult", "int32_xor", "fp16_add",
-            "fp16_mult", "fp32_add", "fp32_mult"});
+void read_ops(const Value& table, TechTable& t) {
+  const Value ops = table.get("ops");
+  ops.expect_keys({"int8_add", "int8_mult", "int32_add", "int32_mult", "int32_xor", "fp16_add",
+                   "fp16_mult", "fp32_add", "fp32_mult"});
   OpCost* dst[] = {&t.int8_add, &t.int8_mult, &t.int32_add, &t.int32_mult, &t.int32_xor,
                    &t.fp16_add, &t.fp16_mult, &t.fp32_add,  &t.fp32_mult};
   for (size_t i = 0; i < std::size(kOps); ++i) {
-    const std::string p = join("ops", kOps[i]);
-    const json& op = r.object(r.member(ops, "ops", kOps[i]), p, {"energy", "area"});
-    dst[i]->energy_j = r.quantity_leaf(op, p, "energy", UnitFamily::kEnergy);
-    dst[i]->area_mm2 = r.quantity_leaf(op, p, "area", UnitFamily::kArea);
+    const Value op = ops.get(kOps[i]);
+    op.expect_keys({"energy", "area"});
+    dst[i]->energy_j = quantity_leaf(op, "energy", UnitFamily::kEnergy);
+    dst[i]->area_mm2 = quantity_leaf(op, "area", UnitFamily::kArea);
   }
 
-  const json& mac = r.object(r.member(table, "", "mac"), "mac", {"fp16", "fp32", "int8"});
-  auto op_named = [&](const json& entry, const std::string& path, const char* key) {
-    const std::string name = r.text(entry, path, key);
+  const Value mac = table.get("mac");
+  mac.expect_keys({"fp16", "fp32", "int8"});
+  auto op_named = [&](const Value& entry, const char* key) {
+    const Value v = entry.get(key);
+    const std::string name = v.nonempty_string();
     for (size_t i = 0; i < std::size(kOps); ++i) {
       if (name == kOps[i]) return *dst[i];
     }
-    r.fail(join(path, key), "expected the name of an entry of \"ops\", got \"" + name + "\"");
+    v.fail("expected the name of an entry of \"ops\", got \"" + name + "\"");
   };
   for (const char* prec : kPrecisions) {
-    const std::string p = join("mac", prec);
-    const json& entry = r.object(r.member(mac, "mac", prec), p, {"mult", "add", "source"});
-    r.source(entry, p);
-    const OpCost mult = op_named(entry, p, "mult");
-    const OpCost add = op_named(entry, p, "add");
+    const Value entry = mac.get(prec);
+    entry.expect_keys({"mult", "add", "source"});
+    source(entry);
+    const OpCost mult = op_named(entry, "mult");
+    const OpCost add = op_named(entry, "add");
     t.mac[prec] = OpCost{mult.energy_j + add.energy_j, mult.area_mm2 + add.area_mm2};
   }
 
-  const json& act =
-      r.object(r.member(table, "", "activation_unit_op"), "activation_unit_op", {"energy"});
-  t.activation_unit_op_j =
-      r.quantity_leaf(act, "activation_unit_op", "energy", UnitFamily::kEnergy);
+  const Value act = table.get("activation_unit_op");
+  act.expect_keys({"energy"});
+  t.activation_unit_op_j = quantity_leaf(act, "energy", UnitFamily::kEnergy);
 }
 
-void read_sram(const Reader& r, const json& table, const std::string& node, TechTable& t) {
-  const json& sram = r.object(r.member(table, "", "sram"), "sram",
-                              {"reference_access", "read_energy", "write_to_read_energy_ratio",
-                               "bit_cell_area", "bit_cell_area_at_node", "array_efficiency"});
-  t.sram_ref_access_bytes =
-      r.quantity_leaf(sram, "sram", "reference_access", UnitFamily::kBytes, true);
+void read_sram(const Value& table, const std::string& node, TechTable& t) {
+  const Value sram = table.get("sram");
+  sram.expect_keys({"reference_access", "read_energy", "write_to_read_energy_ratio",
+                    "bit_cell_area", "bit_cell_area_at_node", "array_efficiency"});
+  t.sram_ref_access_bytes = quantity_leaf(sram, "reference_access", UnitFamily::kBytes, true);
 
-  const json& pts = r.member(sram, "sram", "read_energy");
-  if (!pts.is_array() || pts.size() < 2) {
-    r.fail("sram.read_energy",
-           "expected an array of at least 2 {capacity, energy, source} "
-           "points, got " +
-               shown(pts));
-  }
-  for (size_t i = 0; i < pts.size(); ++i) {
-    const std::string p = "sram.read_energy[" + std::to_string(i) + "]";
-    const json& pt = r.object(pts[i], p, {"capacity", "energy", "source"});
-    r.source(pt, p);
+  const Value pts = sram.get("read_energy");
+  const size_t n =
+      pts.expect_array(2, 1000, "an array of 2 to 1000 {capacity, energy, source} points");
+  for (size_t i = 0; i < n; ++i) {
+    const Value pt = pts.at(i);
+    pt.expect_keys({"capacity", "energy", "source"});
+    source(pt);
     SramPoint s;
     // Both must be positive: the interpolation is log-log.
-    s.capacity_bytes =
-        r.quantity(r.member(pt, p, "capacity"), join(p, "capacity"), UnitFamily::kBytes, true);
-    s.read_j = r.quantity(r.member(pt, p, "energy"), join(p, "energy"), UnitFamily::kEnergy, true);
+    const Value capacity = pt.get("capacity");
+    s.capacity_bytes = capacity.quantity(UnitFamily::kBytes, {true, nullptr, nullptr});
+    s.read_j = pt.get("energy").quantity(UnitFamily::kEnergy, {true, nullptr, nullptr});
     if (!t.sram_read.empty() && s.capacity_bytes <= t.sram_read.back().capacity_bytes) {
-      r.fail(join(p, "capacity"), "expected capacities in increasing order, got " +
-                                      shown(pt.at("capacity")) + " after " +
-                                      shown(pts[i - 1].at("capacity")));
+      capacity.fail("expected capacities in increasing order, got " +
+                    json_input::show(capacity.json()) + " after " +
+                    json_input::show(pts.json()[i - 1].at("capacity")));
     }
     t.sram_read.push_back(s);
   }
-  t.sram_write_to_read =
-      r.number_leaf(sram, "sram", "write_to_read_energy_ratio", 0, 100, /*lo_open=*/false);
-  t.sram_bit_cell_area_mm2 =
-      r.quantity_leaf(sram, "sram", "bit_cell_area", UnitFamily::kArea, true);
-  t.sram_array_efficiency = r.number_leaf(sram, "sram", "array_efficiency", 0, 1, true);
+  t.sram_write_to_read = number_leaf(sram, "write_to_read_energy_ratio", 0, 100, false);
+  t.sram_bit_cell_area_mm2 = quantity_leaf(sram, "bit_cell_area", UnitFamily::kArea, true);
+  t.sram_array_efficiency = number_leaf(sram, "array_efficiency", 0, 1, true);
 
   // A bit cell measured at the requested node beats the scaled base-node cell (scaling
   // equations fit logic, not SRAM, whose cells shrank less). Validate every entry.
   t.sram_bit_cell_direct = false;
-  if (sram.contains("bit_cell_area_at_node")) {
-    const std::string p = "sram.bit_cell_area_at_node";
-    const json& by_node = r.node_map(sram.at("bit_cell_area_at_node"), p);
-    for (auto it = by_node.begin(); it != by_node.end(); ++it) {
-      const double a = r.quantity_leaf(by_node, p, it.key().c_str(), UnitFamily::kArea, true);
+  if (const Value by_node = sram.find("bit_cell_area_at_node"); by_node.present()) {
+    expect_node_map(by_node);
+    for (auto it = by_node.json().begin(); it != by_node.json().end(); ++it) {
+      const double a = quantity_leaf(by_node, it.key().c_str(), UnitFamily::kArea, true);
       if (it.key() == node) {
         t.sram_bit_cell_area_mm2 = a;
         t.sram_bit_cell_direct = true;
@@ -262,34 +177,34 @@ void read_sram(const Reader& r, const json& table, const std::string& node, Tech
   }
 }
 
-void read_rest(const Reader& r, const json& table, TechTable& t) {
-  const json& l2 = r.object(r.member(table, "", "l2"), "l2", {"link_energy_per_byte"});
-  t.l2_link_j_per_byte = r.quantity_leaf(l2, "l2", "link_energy_per_byte", UnitFamily::kEnergy);
+void read_rest(const Value& table, TechTable& t) {
+  const Value l2 = table.get("l2");
+  l2.expect_keys({"link_energy_per_byte"});
+  t.l2_link_j_per_byte = quantity_leaf(l2, "link_energy_per_byte", UnitFamily::kEnergy);
 
-  const json& dram = r.object(r.member(table, "", "dram"), "dram", {"energy_per_bit"});
-  t.dram_j_per_byte = 8 * r.quantity_leaf(dram, "dram", "energy_per_bit", UnitFamily::kEnergy);
+  const Value dram = table.get("dram");
+  dram.expect_keys({"energy_per_bit"});
+  t.dram_j_per_byte = 8 * quantity_leaf(dram, "energy_per_bit", UnitFamily::kEnergy);
 
   // Power per mm2: the value is a power, the key says "per mm2".
-  const json& leak = r.object(r.member(table, "", "leakage"), "leakage",
-                              {"logic_power_per_mm2", "sram_power_per_mm2"});
-  t.logic_leakage_w_per_mm2 =
-      r.quantity_leaf(leak, "leakage", "logic_power_per_mm2", UnitFamily::kPower);
-  t.sram_leakage_w_per_mm2 =
-      r.quantity_leaf(leak, "leakage", "sram_power_per_mm2", UnitFamily::kPower);
+  const Value leak = table.get("leakage");
+  leak.expect_keys({"logic_power_per_mm2", "sram_power_per_mm2"});
+  t.logic_leakage_w_per_mm2 = quantity_leaf(leak, "logic_power_per_mm2", UnitFamily::kPower);
+  t.sram_leakage_w_per_mm2 = quantity_leaf(leak, "sram_power_per_mm2", UnitFamily::kPower);
 
-  const json& area =
-      r.object(r.member(table, "", "area"), "area", {"nfp_control_fraction", "dispatcher"});
-  t.nfp_control_fraction = r.number_leaf(area, "area", "nfp_control_fraction", 0, 10, false);
-  t.dispatcher_area_mm2 = r.quantity_leaf(area, "area", "dispatcher", UnitFamily::kArea);
+  const Value area = table.get("area");
+  area.expect_keys({"nfp_control_fraction", "dispatcher"});
+  t.nfp_control_fraction = number_leaf(area, "nfp_control_fraction", 0, 10, false);
+  t.dispatcher_area_mm2 = quantity_leaf(area, "dispatcher", UnitFamily::kArea);
 
-  const json& sizing = r.object(r.member(table, "", "sizing"), "sizing",
-                                {"level_unit_dims", "level_unit_features",
-                                 "fifo_features_per_query", "fifo_bytes_per_feature"});
-  t.level_unit_dims = r.integer_leaf(sizing, "sizing", "level_unit_dims", 2, 3);
-  t.level_unit_features = r.integer_leaf(sizing, "sizing", "level_unit_features", 1, 1024);
-  t.fifo_features_per_query = r.integer_leaf(sizing, "sizing", "fifo_features_per_query", 1, 65536);
+  const Value sizing = table.get("sizing");
+  sizing.expect_keys({"level_unit_dims", "level_unit_features", "fifo_features_per_query",
+                      "fifo_bytes_per_feature"});
+  t.level_unit_dims = integer_leaf(sizing, "level_unit_dims", 2, 3);
+  t.level_unit_features = integer_leaf(sizing, "level_unit_features", 1, 1024);
+  t.fifo_features_per_query = integer_leaf(sizing, "fifo_features_per_query", 1, 65536);
   t.fifo_bytes_per_feature =
-      r.quantity_leaf(sizing, "sizing", "fifo_bytes_per_feature", UnitFamily::kBytes, true);
+      quantity_leaf(sizing, "fifo_bytes_per_feature", UnitFamily::kBytes, true);
 }
 
 // The one place node scaling happens. DRAM is off chip and never scaled; a bit cell given for
@@ -320,48 +235,39 @@ void scale(TechTable& t, const Factors& f) {
 
 }  // namespace
 
-TechTable tech_table_from_json(const json& table, const std::string& node,
+TechTable tech_table_from_json(const json& doc, const std::string& node,
                                const std::string& origin) {
-  const Reader r(origin);
-  r.object(table, "",
-           {"format_version", "name", "description", "base_node", "ops", "mac",
-            "activation_unit_op", "sram", "l2", "dram", "leakage", "area", "sizing", "scaling"});
-  const json& version = r.member(table, "", "format_version");
-  if (version != kFormatVersion) {
-    r.fail("format_version",
-           "expected " + std::to_string(kFormatVersion) + ", got " + shown(version));
-  }
+  const json_input::Source src(origin, json_input::PathStyle::kDotted);
+  const Value table(doc, src);
+  if (json_input::nesting_depth(doc) > json_input::kMaxDepth) table.fail("nested too deep");
+  table.expect_keys({"format_version", "name", "description", "base_node", "ops", "mac",
+                     "activation_unit_op", "sram", "l2", "dram", "leakage", "area", "sizing",
+                     "scaling"});
+  const Value version = table.get("format_version");
+  if (version.json() != kFormatVersion) version.expected(std::to_string(kFormatVersion));
   TechTable t;
-  t.name = r.text(table, "", "name");
-  if (table.contains("description")) r.text(table, "", "description");
-  t.base_node = r.text(table, "", "base_node");
-  static const std::regex kNode("^[0-9]+nm$");
-  if (!std::regex_match(t.base_node, kNode)) {
-    r.fail("base_node", "expected a node name such as \"45nm\", got \"" + t.base_node + "\"");
+  t.name = table.get("name").nonempty_string();
+  if (const Value d = table.find("description"); d.present()) d.nonempty_string();
+  const Value base = table.get("base_node");
+  t.base_node = base.nonempty_string();
+  if (!is_node_name(t.base_node)) {
+    base.fail("expected a node name such as \"45nm\", got \"" + t.base_node + "\"");
   }
-  if (!std::regex_match(node, kNode)) {
+  if (!is_node_name(node)) {
     throw InputError(origin + ": requested node \"" + node +
                      "\" is not a node name such as \"7nm\" (config tech.node)");
   }
   t.node = node;
-  const Factors f = read_factors(r, table, t.base_node, node);
-  read_ops(r, table, t);
-  read_sram(r, table, node, t);
-  read_rest(r, table, t);
+  const Factors f = read_factors(table, t.base_node, node);
+  read_ops(table, t);
+  read_sram(table, node, t);
+  read_rest(table, t);
   scale(t, f);
   return t;
 }
 
 TechTable load_tech_table(const std::string& path, const std::string& node) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open technology table");
-  json table;
-  try {
-    table = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(path + ": not valid JSON: " + e.what());
-  }
-  return tech_table_from_json(table, node, path);
+  return tech_table_from_json(json_input::read_json_file(path, kTechFile), node, path);
 }
 
 }  // namespace ngpc

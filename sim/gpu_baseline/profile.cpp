@@ -1,14 +1,15 @@
 #include "sim/gpu_baseline/profile.h"
 
-#include <cmath>
-#include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "sim/config/units.h"
 #include "sim/error.h"
+#include "sim/json/parse.h"
+#include "sim/json/value.h"
 
 namespace ngpc::gpu {
 namespace {
@@ -96,77 +97,40 @@ const std::map<std::string, RestKernelBytes>& default_rest_kernels() {
   return k;
 }
 
-[[noreturn]] void fail(const std::string& file, const std::string& path, const std::string& msg) {
-  throw InputError(file + ": " + path + ": " + msg);
+using json_input::Value;
+
+const json_input::JsonKind kProfileFile{"GPU profile", json_input::kMaxSmallFileBytes,
+                                        json_input::PathStyle::kPointer, ""};
+
+// Every value of a profile comes with its source: {"value": ..., "source": "..."}.
+Value sourced_value(const Value& entry) {
+  entry.expect_keys({"value", "source"}, "{\"value\": ..., \"source\": \"...\"}");
+  const Value source = entry.find("source");
+  if (!source.present()) {
+    entry.fail_member("source", "missing; every GPU profile value needs its source");
+  }
+  source.nonempty_string("the source of the value");
+  return entry.get("value");
 }
 
-std::string show(const json& j) {
-  std::string s = j.dump();
-  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+double nonnegative(const Value& v) {
+  return v.number(0, std::numeric_limits<double>::max());
 }
 
-void only_keys(const std::string& file, const std::string& path, const json& j,
-               const std::vector<std::string>& allowed) {
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (const auto& a : allowed) ok = ok || a == it.key();
-    if (!ok) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      fail(file, path + "/" + it.key(), "unknown key; expected one of: " + list);
-    }
-  }
-}
-
-double finite_nonnegative(const std::string& file, const std::string& path, const json& v) {
-  if (!v.is_number()) fail(file, path, "expected a number, got " + show(v));
-  const double x = v.get<double>();
-  if (!std::isfinite(x) || x < 0) fail(file, path, "expected a number >= 0, got " + show(v));
-  return x;
-}
-
-void read_param(const std::string& file, const std::string& path, const ParamSpec& spec,
-                const json& entry, GpuProfile* p) {
-  if (!entry.is_object()) {
-    fail(file, path, "expected {\"value\": ..., \"source\": \"...\"}, got " + show(entry));
-  }
-  only_keys(file, path, entry, {"value", "source"});
-  if (!entry.contains("value")) fail(file, path + "/value", "missing");
-  if (!entry.contains("source") || !entry["source"].is_string() ||
-      entry["source"].get<std::string>().empty()) {
-    fail(file, path + "/source", "missing; every GPU profile value needs its source");
-  }
-  const json& v = entry["value"];
-  const std::string vpath = path + "/value";
-  double x = 0;
-  if (spec.kind == Kind::kQuantity) {
-    if (!v.is_string()) {
-      fail(file, vpath,
-           "expected a " + unit_family_name(spec.family) + " quantity string such as \"" +
-               unit_family_example(spec.family) + "\", got " + show(v));
-    }
-    try {
-      x = parse_quantity(v.get<std::string>(), spec.family);
-    } catch (const InputError& e) {
-      fail(file, vpath, e.what());
-    }
-  } else {
-    x = finite_nonnegative(file, vpath, v);
-  }
+void read_param(const ParamSpec& spec, const Value& entry, GpuProfile* p) {
+  const Value v = sourced_value(entry);
   if (spec.kind == Kind::kCount) {
-    if (x < 1 || x > 1e6 || std::floor(x) != x) {
-      fail(file, vpath, "expected a whole number >= 1, got " + show(v));
-    }
-    p->*(spec.count_member) = static_cast<uint32_t>(x);
+    p->*(spec.count_member) = static_cast<uint32_t>(v.integer(1, 1000000, "a whole number"));
     return;
   }
-  if (spec.fraction && (x <= 0 || x > 1)) {
-    fail(file, vpath, "expected a fraction in (0, 1], got " + show(v));
+  double x = 0;
+  if (spec.kind == Kind::kQuantity) {
+    // A time may be zero (no launch overhead); the other quantities divide or scale.
+    x = v.quantity(spec.family, {spec.family != UnitFamily::kTime, nullptr, nullptr});
+  } else {
+    x = nonnegative(v);
   }
-  if (!spec.fraction && spec.kind == Kind::kQuantity && x <= 0 &&
-      spec.family != UnitFamily::kTime) {
-    fail(file, vpath, "expected a quantity > 0, got " + show(v));
-  }
+  if (spec.fraction && (x <= 0 || x > 1)) v.expected("a fraction in (0, 1]");
   p->*(spec.member) = x;
 }
 
@@ -182,64 +146,42 @@ const GpuProfile& default_gpu_profile() {
 }
 
 GpuProfile load_gpu_profile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the GPU profile");
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > (16u << 20)) throw InputError(path + ": GPU profile larger than 16 MiB");
-  json doc;
-  try {
-    doc = json::parse(text.str());
-  } catch (const json::parse_error& e) {
-    throw InputError(path + ": bad JSON: " + e.what());
-  }
-  if (!doc.is_object()) fail(path, "", "expected a JSON object (a GPU profile)");
-  only_keys(path, "", doc,
-            {"format", "version", "name", "description", "parameters", "rest_kernels"});
-  if (doc.value("format", json()) != "ngpc-gpu-profile") {
-    fail(path, "/format", "expected \"ngpc-gpu-profile\"");
-  }
-  if (doc.value("version", json()) != 1) fail(path, "/version", "expected 1");
+  const json doc = json_input::read_json_file(path, kProfileFile);
+  const json_input::Source src(path);
+  const Value root(doc, src);
+  root.expect_keys({"format", "version", "name", "description", "parameters", "rest_kernels"},
+                   "a GPU profile");
+  const Value format = root.get("format", "\"ngpc-gpu-profile\"");
+  if (format.json() != "ngpc-gpu-profile") format.expected("\"ngpc-gpu-profile\"");
+  const Value version = root.get("version", "1");
+  if (version.json() != 1) version.expected("1 (this ngpc-sim reads version 1)");
   GpuProfile p;
-  if (!doc.contains("name") || !doc["name"].is_string() || doc["name"].get<std::string>().empty()) {
-    fail(path, "/name", "missing; expected the profile name (used in gpu_time_source)");
-  }
-  p.name = doc["name"].get<std::string>();
-  if (!doc.contains("parameters") || !doc["parameters"].is_object()) {
-    fail(path, "/parameters", "missing; expected an object of {value, source} entries");
-  }
-  const json& params = doc["parameters"];
-  std::vector<std::string> keys;
-  for (const auto& s : param_specs()) keys.push_back(s.key);
-  only_keys(path, "/parameters", params, keys);
+  p.name = root.get("name", "the profile name (used in gpu_time_source)")
+               .nonempty_string("the profile name (used in gpu_time_source)");
+  const Value params = root.get("parameters", "an object of {value, source} entries");
+  std::vector<std::string_view> keys;
+  for (const auto& spec : param_specs()) keys.push_back(spec.key);
+  params.expect_keys(keys, "an object of {value, source} entries");
   for (const auto& spec : param_specs()) {
-    const std::string ppath = std::string("/parameters/") + spec.key;
-    if (!params.contains(spec.key)) fail(path, ppath, "missing (every parameter is required)");
-    read_param(path, ppath, spec, params[spec.key], &p);
+    const Value entry = params.find(spec.key);
+    if (!entry.present()) params.fail_member(spec.key, "missing (every parameter is required)");
+    read_param(spec, entry, &p);
   }
-  if (!doc.contains("rest_kernels") || !doc["rest_kernels"].is_object()) {
-    fail(path, "/rest_kernels", "missing; expected an object of per-kernel DRAM bytes");
-  }
-  for (auto it = doc["rest_kernels"].begin(); it != doc["rest_kernels"].end(); ++it) {
-    const std::string kpath = "/rest_kernels/" + it.key();
-    const json& k = it.value();
-    if (!k.is_object()) fail(path, kpath, "expected an object, got " + show(k));
-    only_keys(path, kpath, k, {"bytes_per_element", "bytes_per_sample", "source"});
-    if (!k.contains("bytes_per_element")) fail(path, kpath + "/bytes_per_element", "missing");
-    if (!k.contains("source") || !k["source"].is_string()) {
-      fail(path, kpath + "/source", "missing; every GPU profile value needs its source");
-    }
+  const Value rest = root.get("rest_kernels", "an object of per-kernel DRAM bytes");
+  rest.each_member([&](const std::string& name, const Value& k) {
+    k.expect_keys({"bytes_per_element", "bytes_per_sample", "source"}, "per-kernel DRAM bytes");
+    const Value source = k.find("source");
+    if (!source.present())
+      k.fail_member("source", "missing; every GPU profile value needs its source");
+    source.string("the source of the value");
     RestKernelBytes b;
-    b.bytes_per_element =
-        finite_nonnegative(path, kpath + "/bytes_per_element", k["bytes_per_element"]);
-    if (k.contains("bytes_per_sample")) {
-      b.bytes_per_sample =
-          finite_nonnegative(path, kpath + "/bytes_per_sample", k["bytes_per_sample"]);
-    }
-    p.rest_kernels[it.key()] = b;
-  }
+    b.bytes_per_element = nonnegative(k.get("bytes_per_element"));
+    if (const Value s = k.find("bytes_per_sample"); s.present())
+      b.bytes_per_sample = nonnegative(s);
+    p.rest_kernels[name] = b;
+  });
   if (!p.rest_kernels.count("default")) {
-    fail(path, "/rest_kernels/default", "missing; needed for kernels not listed by name");
+    rest.fail_member("default", "missing; needed for kernels not listed by name");
   }
   return p;
 }

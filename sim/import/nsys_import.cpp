@@ -4,11 +4,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "sim/error.h"
+#include "sim/json/input_file.h"
+#include "sim/json/parse.h"
 #include "sim/trace/trace_io.h"
 
 namespace ngpc::trace {
@@ -92,27 +92,16 @@ uint64_t launch_queries(const std::string& kind, const Row& r) {
 }
 
 std::string read_text(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw InputError(path + ": cannot open CSV: no such file");
-  uintmax_t size = fs::file_size(path, ec);
-  if (ec) throw InputError(path + ": cannot open CSV: " + ec.message());
-  if (size > kMaxTraceFileBytes) {
-    throw InputError(path + ": CSV file is " + std::to_string(size) + " bytes; the limit is " +
-                     std::to_string(kMaxTraceFileBytes) + " bytes (512 MiB)");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open CSV for reading");
-  std::string text(static_cast<size_t>(size), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  text.resize(static_cast<size_t>(in.gcount()));
+  std::string text = json_input::read_input_file(path, "CSV", kMaxTraceFileBytes,
+                                                 "export fewer frames (nsys --duration or a "
+                                                 "narrower capture range)");
   if (starts_with(text, "\xEF\xBB\xBF")) text.erase(0, 3);  // UTF-8 BOM from Windows exports
   return text;
 }
 
 void load_models(const NsysImportOptions& o, Trace* t, std::string* source) {
   if (!o.models_file.empty()) {
-    nlohmann::json doc = read_json_file(o.models_file, "models");
+    const nlohmann::json doc = json_input::read_json_file(o.models_file, trace_json_kind("models"));
     // Either a file holding a models object, or a whole trace whose models are reused.
     if (doc.is_object() && doc.contains("format")) {
       Trace other = parse_trace(doc, o.models_file);

@@ -6,6 +6,7 @@
 #include <systemc>
 
 #include "models/sim_context.h"
+#include "sim/replay/run_limits.h"
 #include "sim/replay/workload_builder.h"
 #include "sim/scenes/scenes.h"
 #include "sim/trace/trace_io.h"
@@ -17,6 +18,7 @@ RunResult replay(const trace::Trace& trace, const Config& cfg, const TechTable& 
   const std::vector<trace::Frame> frames =
       opt.frames.empty() ? trace.frames : trace::select_frames(trace, opt.frames);
   const Workload work = build_workload(trace, frames, cfg);
+  check_run_limits(work, cfg, trace.path);
   std::unique_ptr<PositionSource> positions = trace::make_position_source(trace);
 
   RunResult r;

@@ -4,8 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/error.h"
+#include "sim/json/parse.h"
+#include "sim/json/value.h"
 #include "sim/trace/bundled.h"
-#include "sim/trace/trace_io.h"
 
 namespace ngpc {
 
@@ -18,79 +19,84 @@ std::string rel_to(const fs::path& base, const std::string& p) {
   return x.is_absolute() ? p : (base / x).lexically_normal().string();
 }
 
-[[noreturn]] void bad(const std::string& file, const std::string& path, const std::string& what,
-                      const nlohmann::json& got) {
-  throw InputError(file + ": " + path + ": expected " + what + ", got " + got.dump());
-}
-
 std::string scalar_text(const nlohmann::json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
+// Sweep specs are small hand-written files: the small-file limit, JSON Pointer paths.
+const json_input::JsonKind kSweepSpec{"sweep spec", json_input::kMaxSmallFileBytes,
+                                      json_input::PathStyle::kPointer, ""};
+
+// Most points a sweep may expand to (and most items of any list in a spec): each point is a
+// process and a directory of results; a typo in a grid should not start a million runs.
+constexpr size_t kMaxSweepPoints = 100000;
+
 }  // namespace
 
 SweepSpec read_sweep_spec(const std::string& path) {
-  const nlohmann::json j = trace::read_json_file(path, "sweep spec");
+  using json_input::Value;
+  const nlohmann::json doc = json_input::read_json_file(path, kSweepSpec);
+  const json_input::Source src(path);
+  const Value j(doc, src);
   const fs::path base = fs::path(path).parent_path();
-  if (!j.is_object()) bad(path, "/", "an object", j);
-  static const char* known[] = {"config", "traces", "apps",  "resolution", "encoding",
-                                "set",    "grid",   "stats", "description"};
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (const char* k : known) ok |= it.key() == k;
-    if (!ok)
-      throw InputError(path + ": /" + it.key() +
-                       ": unknown key (expected one of config, "
-                       "traces, apps, resolution, encoding, set, grid, stats, description)");
-  }
+  j.expect_keys({"config", "traces", "apps", "resolution", "encoding", "set", "grid", "stats",
+                 "description"});
   SweepSpec s;
-  if (j.contains("config")) {
-    if (!j["config"].is_string()) bad(path, "/config", "a file name", j["config"]);
-    s.config = rel_to(base, j["config"].get<std::string>());
+  if (const Value c = j.find("config"); c.present()) {
+    s.config = rel_to(base, c.string("a file name"));
   }
-  if (j.contains("traces")) {
-    if (!j["traces"].is_array() || j["traces"].empty())
-      bad(path, "/traces", "a non-empty array of trace files", j["traces"]);
-    for (size_t i = 0; i < j["traces"].size(); ++i) {
-      if (!j["traces"][i].is_string())
-        bad(path, "/traces/" + std::to_string(i), "a file name", j["traces"][i]);
-      s.traces.push_back(rel_to(base, j["traces"][i].get<std::string>()));
-    }
+  if (const Value t = j.find("traces"); t.present()) {
+    const size_t n = t.expect_array(1, kMaxSweepPoints, "a non-empty array of trace files");
+    for (size_t i = 0; i < n; ++i) s.traces.push_back(rel_to(base, t.at(i).string("a file name")));
   }
-  if (j.contains("apps")) {
-    if (!j["apps"].is_array() || j["apps"].empty())
-      bad(path, "/apps", "a non-empty array of nerf | nsdf | nvr | gia", j["apps"]);
-    const std::string res = j.value("resolution", std::string("4k"));
-    const std::string enc = j.value("encoding", std::string("hashgrid"));
-    for (size_t i = 0; i < j["apps"].size(); ++i) {
-      if (!j["apps"][i].is_string())
-        bad(path, "/apps/" + std::to_string(i), "an app", j["apps"][i]);
-      s.traces.push_back(trace::find_bundled_trace(j["apps"][i].get<std::string>(), res, enc));
+  if (const Value a = j.find("apps"); a.present()) {
+    const size_t n =
+        a.expect_array(1, kMaxSweepPoints, "a non-empty array of nerf | nsdf | nvr | gia");
+    const Value r = j.find("resolution");
+    const Value e = j.find("encoding");
+    const std::string res = r.present() ? r.string("a resolution (1080p, 4k, 8k)") : "4k";
+    const std::string enc = e.present() ? e.string("an encoding variant") : "hashgrid";
+    for (size_t i = 0; i < n; ++i) {
+      const Value app = a.at(i);
+      const std::string name = app.choice({"nerf", "nsdf", "nvr", "gia"});
+      try {
+        s.traces.push_back(trace::find_bundled_trace(name, res, enc));
+      } catch (const InputError& err) {
+        app.fail(err.what());
+      }
     }
   }
   if (s.traces.empty()) throw InputError(path + ": give \"traces\" or \"apps\"");
-  if (j.contains("set")) {
-    if (!j["set"].is_array()) bad(path, "/set", "an array of \"path=value\" strings", j["set"]);
-    for (size_t i = 0; i < j["set"].size(); ++i) {
-      const auto& v = j["set"][i];
-      if (!v.is_string() || v.get<std::string>().find('=') == std::string::npos)
-        bad(path, "/set/" + std::to_string(i), "a \"path=value\" string", v);
-      s.sets.push_back(v.get<std::string>());
+  if (const Value set = j.find("set"); set.present()) {
+    const size_t n = set.expect_array(0, kMaxSweepPoints, "an array of \"path=value\" strings");
+    for (size_t i = 0; i < n; ++i) {
+      const Value v = set.at(i);
+      const std::string text = v.string("a \"path=value\" string");
+      if (text.find('=') == std::string::npos) v.expected("a \"path=value\" string");
+      s.sets.push_back(text);
     }
   }
-  if (j.contains("grid")) {
-    if (!j["grid"].is_object()) bad(path, "/grid", "an object of parameter -> values", j["grid"]);
-    for (auto it = j["grid"].begin(); it != j["grid"].end(); ++it) {
-      if (!it->is_array() || it->empty())
-        bad(path, "/grid/" + it.key(), "a non-empty array of values", *it);
-      std::vector<std::string> vals;
-      for (const auto& v : *it) {
-        if (!v.is_primitive() || v.is_null())
-          bad(path, "/grid/" + it.key(), "numbers, strings or booleans", v);
-        vals.push_back(scalar_text(v));
+  if (const Value grid = j.find("grid"); grid.present()) {
+    grid.expect_object("an object of parameter -> values");
+    size_t points = s.traces.size();
+    grid.each_member([&](const std::string& key, const Value& values) {
+      const size_t n = values.expect_array(1, kMaxSweepPoints, "a non-empty array of values");
+      points *= n;
+      if (points > kMaxSweepPoints) {
+        values.fail("the sweep would have more than " + std::to_string(kMaxSweepPoints) +
+                    " points (traces x the product of the grid's value counts; "
+                    "docs/input-limits.md)");
       }
-      s.grid.emplace_back(it.key(), vals);
-    }
+      std::vector<std::string> vals;
+      for (size_t i = 0; i < n; ++i) {
+        const Value v = values.at(i);
+        if (!v.json().is_primitive() || v.json().is_null()) {
+          v.expected("a number, string or boolean");
+        }
+        vals.push_back(scalar_text(v.json()));
+      }
+      s.grid.emplace_back(key, vals);
+    });
   }
   s.stats = {"fps",
              "frame_time_ms",
@@ -105,14 +111,10 @@ SweepSpec read_sweep_spec(const std::string& path) {
              "bound",
              "sampling_rel_err_pct",
              "sim_wall_s"};
-  if (j.contains("stats")) {
-    if (!j["stats"].is_array()) bad(path, "/stats", "an array of stat keys", j["stats"]);
+  if (const Value st = j.find("stats"); st.present()) {
+    const size_t n = st.expect_array(0, kMaxSweepPoints, "an array of stat keys");
     s.stats.clear();
-    for (size_t i = 0; i < j["stats"].size(); ++i) {
-      if (!j["stats"][i].is_string())
-        bad(path, "/stats/" + std::to_string(i), "a stat key", j["stats"][i]);
-      s.stats.push_back(j["stats"][i].get<std::string>());
-    }
+    for (size_t i = 0; i < n; ++i) s.stats.push_back(st.at(i).string("a stat key"));
   }
   return s;
 }

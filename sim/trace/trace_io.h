@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/json/parse.h"
 #include "sim/trace/trace.h"
 
 namespace ngpc::trace {
@@ -26,16 +27,15 @@ inline constexpr uint64_t kMaxDramBytes = 1000000000000000ull;      // 1 PB for 
 inline constexpr uint32_t kMaxResolution = 65536;                   // pixels per side
 inline constexpr double kMaxSamplesPerPixel = 65536;
 inline constexpr double kMaxQueriesPerPixel = 1e6;
-inline constexpr int kMaxJsonDepth = 64;  // nesting of "positions.params"
+inline constexpr int kMaxJsonDepth = json_input::kMaxDepth;  // nesting, e.g. "positions.params"
 
 // Reads and validates a trace file. Refuses files over kMaxTraceFileBytes before reading them.
 // When the positions source is a file, checks it exists (relative to the trace's directory).
 Trace read_trace(const std::string& path);
 
-// Reads a JSON file with the same protection as read_trace (size limit before reading, nesting
-// limit while parsing) and errors that give line, column and byte. Used for trace-adjacent inputs
-// such as `import-nsys --models FILE`.
-nlohmann::json read_json_file(const std::string& path, const std::string& what = "trace");
+// How trace-format documents are read (json_input::read_json_file): kMaxTraceFileBytes, JSON
+// Pointer paths. `what` names the file in messages ("trace", "models").
+json_input::JsonKind trace_json_kind(const std::string& what = "trace");
 
 // Validates `doc` (schema, then semantic checks) and converts it. `origin` names the source in
 // messages (usually the file path); it becomes Trace::path.
