@@ -170,16 +170,17 @@ struct GpuConfig {
   uint32_t pipeline_depth = 2;   // batches in flight between NGPC and GPU [est]
 };
 
-// Address-level detail (spec §3): in sampled mode each encode kernel's corner addresses are
-// simulated for `sample_batches` whole batches of one seeded NFP, in the order that NFP gets them,
-// each after the last `warmup_queries` queries of the NFP's previous batch (uncounted), and the
-// measured rates carry to every batch; in full mode every query of every batch is simulated on
-// its NFP's SRAMs.
+// Address-level detail (spec §3). Full: every query of every batch is simulated on its NFP's
+// SRAMs. Sampled: per encode kernel, `sample_windows` time windows (N consecutive batches, the ones
+// the N NFPs run side by side) are simulated with every NFP's SRAM state and the shared L2, each
+// batch over `sample_queries` of its queries (0: all) at a seeded offset after `warmup_queries`
+// uncounted ones, and every batch takes the rates of the batch at its place in the nearest sampled
+// window; kernels where that saves nothing are simulated whole (docs/sampling.md).
 struct DetailConfig {
   DetailMode mode = DetailMode::Sampled;
-  uint32_t sample_batches = 6;     // batches simulated per encode kernel [est]
-  uint32_t warmup_queries = 1024;  // uncounted queries before each sampled batch [est]
-  uint32_t follow_nfps = 4;        // NFPs followed side by side (consecutive batches) [est]
+  uint32_t sample_windows = 4;     // time windows per encode kernel, >= 2 [est]
+  uint32_t sample_queries = 1024;  // queries of each batch in a sampled window [est]
+  uint32_t warmup_queries = 8192;  // uncounted queries before them [est]
   uint64_t seed = 1;
 };
 

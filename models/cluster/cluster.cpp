@@ -16,8 +16,7 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg,
       positions_(positions),
       dispatch_policy_(cfg.cluster.dispatch),
       dispatch_latency_(cfg.cluster.dispatch_latency_cycles / cfg.clock_hz, SC_SEC),
-      mem_("memory", cfg.memory,
-           static_cast<double>(followed_nfps(cfg)) / cfg.cluster.scaling_factor),
+      mem_("memory", cfg.memory),
       to_gpu_("to_gpu", cfg.cluster.scaling_factor,
               [&cfg](const char* n, size_t) {
                 return new sc_core::sc_fifo<Batch*>(n, static_cast<int>(cfg.gpu.pipeline_depth));
@@ -114,20 +113,22 @@ void Cluster::run_item(const FrameWork& fw, uint32_t index, FrameStats& fs) {
 // Address-level sampling of every encode kernel of the frame (host work, zero simulated time).
 void Cluster::plan_frame(const FrameWork& fw, FrameStats& fs) {
   plan_.assign(fw.items.size(), {});
-  double h2 = 0, q = 0;
+  double h2 = 0, total = 0;
   const FrameBatches fb(fw, cfg_.cluster.batch_size);
   const bool full = cfg_.detail.mode == DetailMode::Full || !sampling_saves_work(fw, fb, cfg_);
+  fs.sampling_exact = true;
   for (size_t i = 0; i < fw.items.size(); ++i)
     for (uint32_t k = 0; k < fw.items[i].encodes.size(); ++k) {
-      const EncodeKernelWork& e = fw.items[i].encodes[k];
       plan_[i].push_back(plan_encode_kernel(fw, static_cast<uint32_t>(i), k, fb, cfg_, positions_,
                                             mem_, sampler_, full));
-      const double rel = plan_[i].back().rel_err_cycles;
-      fs.sampling_kernel_max_rel_err = std::max(fs.sampling_kernel_max_rel_err, rel);
-      h2 += (rel * e.queries) * (rel * e.queries);
-      q += e.queries;
+      const EncodePlan& p = plan_[i].back();
+      fs.sampling_exact = fs.sampling_exact && (full || p.exact);
+      fs.sampling_kernel_max_rel_err = std::max(fs.sampling_kernel_max_rel_err, p.rel_err_cycles);
+      // Kernels are independent estimates: their half-widths add in quadrature, by cycles.
+      h2 += (p.rel_err_cycles * p.cycles) * (p.rel_err_cycles * p.cycles);
+      total += p.cycles;
     }
-  fs.sampling_rel_err = q > 0 ? std::sqrt(h2) / q : 0;
+  fs.sampling_rel_err = total > 0 ? std::sqrt(h2) / total : 0;
 }
 
 // Every module hands over its per-frame statistics and starts the next frame from zero.

@@ -226,4 +226,78 @@ void level_corners(const GridLayout& layout, uint32_t level, const float* x, uin
   }
 }
 
+LevelIndexer level_indexer(const GridLayout& layout, uint32_t level) {
+  if (level >= layout.levels.size()) {
+    throw std::out_of_range("level_indexer: level " + std::to_string(level) + " of a " +
+                            std::to_string(layout.levels.size()) + "-level grid");
+  }
+  const GridLevel& lv = layout.levels[level];
+  LevelIndexer ix;
+  ix.scale = lv.scale;
+  ix.entries = lv.entries;
+  ix.mask = (lv.entries & (lv.entries - 1)) == 0 ? lv.entries - 1 : 0;
+  ix.dims = layout.params.dims;
+  uint64_t stride = 1;
+  uint32_t dense_dims = 0;
+  uint32_t stride_of[3] = {0, 0, 0};
+  for (uint32_t d = 0; d < ix.dims && stride <= lv.entries; ++d) {
+    stride_of[d] = static_cast<uint32_t>(stride);
+    stride *= lv.resolution;
+    ++dense_dims;
+  }
+  ix.hash = layout.params.type == GridType::Hash && lv.entries < stride;
+  for (uint32_t d = 0; d < ix.dims; ++d)
+    ix.mul[d] = ix.hash ? kHashPrimes[d] : (d < dense_dims ? stride_of[d] : 0u);
+  return ix;
+}
+
+namespace {
+
+template <uint32_t Dims, bool Hash, bool Pow2>
+inline void corners_of(const LevelIndexer& lv, const float* x, uint32_t n, uint32_t* out) {
+  for (uint32_t q = 0; q < n; ++q, x += Dims) {
+    uint32_t t0[3], t1[3];
+    for (uint32_t d = 0; d < Dims; ++d) {
+      // As tcnn: p = fmaf(scale, x, 0.5), corner = floor(p) (CUDA's saturating conversion).
+      const float fl = std::floor(std::fma(lv.scale, x[d], 0.5f));
+      const uint32_t cell = static_cast<uint32_t>(float_to_int_saturating(fl));
+      t0[d] = cell * lv.mul[d];
+      t1[d] = (cell + 1) * lv.mul[d];
+    }
+    for (uint32_t c = 0; c < (1u << Dims); ++c) {
+      uint32_t index = (c & 1) ? t1[0] : t0[0];
+      for (uint32_t d = 1; d < Dims; ++d) {
+        const uint32_t t = ((c >> d) & 1) ? t1[d] : t0[d];
+        index = Hash ? (index ^ t) : (index + t);
+      }
+      out[c] = Pow2 ? (index & lv.mask) : (index % lv.entries);
+    }
+    out += 1u << Dims;
+  }
+}
+
+}  // namespace
+
+// Compiled twice: with hardware FMA where the CPU has it (fmaf is then one instruction, not a
+// library call) and without; both compute the same correctly rounded fmaf.
+__attribute__((target_clones("fma", "default"))) void level_corner_indices(const LevelIndexer& lv,
+                                                                           const float* x,
+                                                                           uint32_t n,
+                                                                           uint32_t* out) {
+  const bool pow2 = lv.mask != 0 || lv.entries == 1;
+  if (lv.dims == 3) {
+    if (lv.hash) {
+      pow2 ? corners_of<3, true, true>(lv, x, n, out) : corners_of<3, true, false>(lv, x, n, out);
+    } else {
+      pow2 ? corners_of<3, false, true>(lv, x, n, out) : corners_of<3, false, false>(lv, x, n, out);
+    }
+  } else {
+    if (lv.hash) {
+      pow2 ? corners_of<2, true, true>(lv, x, n, out) : corners_of<2, true, false>(lv, x, n, out);
+    } else {
+      pow2 ? corners_of<2, false, true>(lv, x, n, out) : corners_of<2, false, false>(lv, x, n, out);
+    }
+  }
+}
+
 }  // namespace ngpc

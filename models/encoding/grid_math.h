@@ -70,4 +70,21 @@ uint32_t grid_index(GridType type, uint32_t entries, uint32_t resolution, const 
 void level_corners(const GridLayout& layout, uint32_t level, const float* x, uint32_t* corner_index,
                    float* weight);
 
+// One level's index arithmetic resolved once (scale, dense strides or hash, table mask), for
+// level_corner_indices on the hot path.
+struct LevelIndexer {
+  float scale = 0;
+  uint32_t entries = 1;
+  uint32_t mask = 0;  // entries - 1 when entries is a power of two, else 0 (use %)
+  uint32_t dims = 3;
+  bool hash = false;
+  uint32_t mul[3] = {0, 0, 0};  // per-dimension multiplier of the corner coordinate
+};
+LevelIndexer level_indexer(const GridLayout& layout, uint32_t level);
+
+// The 2^dims corner entry indices of each of `n` positions (n * dims floats), written
+// consecutively (corners per position, in level_corners' order): exactly level_corners'
+// indices, without the weights (the timing model needs only the addresses).
+void level_corner_indices(const LevelIndexer& lv, const float* x, uint32_t n, uint32_t* out);
+
 }  // namespace ngpc

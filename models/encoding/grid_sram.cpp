@@ -41,6 +41,7 @@ GridSram::GridSram(const GridSramParams& params, uint64_t level_entries, uint32_
   const uint64_t set_bytes = static_cast<uint64_t>(params.line_bytes) * params.associativity;
   sets_ = static_cast<uint32_t>(
       std::min<uint64_t>(std::max<uint64_t>(params.capacity_bytes / set_bytes, 1), UINT32_MAX));
+  sets_magic_ = UINT64_MAX / sets_ + 1;
   // Only a Cache that cannot hold the whole table keeps tags, allocated on first use: an engine
   // that never simulates addresses (sampled mode) then costs no memory for them.
   bank_count_.assign(params.banks, 0);
@@ -51,20 +52,31 @@ uint64_t GridSram::resident_bytes() const {
 }
 
 void GridSram::reset() {
-  std::fill(tags_.begin(), tags_.end(), 0);
-  std::fill(last_use_.begin(), last_use_.end(), 0);
+  std::fill(ways_.begin(), ways_.end(), Way{0, 0});
   clock_ = 0;
 }
 
-bool GridSram::cache_lookup(uint32_t line) {
-  if (tags_.empty()) {
-    tags_.assign(static_cast<size_t>(sets_) * params_.associativity, 0);
-    last_use_.assign(tags_.size(), 0);
+void GridSram::restamp() {
+  const uint32_t a = params_.associativity;
+  std::vector<uint32_t> order(a);
+  for (size_t base = 0; base < ways_.size(); base += a) {
+    for (uint32_t w = 0; w < a; ++w) order[w] = w;
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t x, uint32_t y) { return ways_[base + x].stamp < ways_[base + y].stamp; });
+    for (uint32_t r = 0; r < a; ++r)
+      if (ways_[base + order[r]].stamp != 0) ways_[base + order[r]].stamp = r + 1;
   }
-  const size_t base = static_cast<size_t>(line % sets_) * params_.associativity;
+  clock_ = a;
+}
+
+bool GridSram::cache_lookup(uint32_t line) {
+  if (ways_.empty()) ways_.assign(static_cast<size_t>(sets_) * params_.associativity, Way{0, 0});
+  Way* set = ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity;
+  const uint32_t tag = line + 1;
   for (uint32_t w = 0; w < params_.associativity; ++w) {
-    if (tags_[base + w] == line + 1ull) {
-      last_use_[base + w] = ++clock_;
+    if (set[w].tag == tag) {
+      if (clock_ == UINT32_MAX) restamp();
+      set[w].stamp = ++clock_;
       return true;
     }
   }
@@ -72,17 +84,18 @@ bool GridSram::cache_lookup(uint32_t line) {
 }
 
 void GridSram::cache_allocate(uint32_t line) {
-  const size_t base = static_cast<size_t>(line % sets_) * params_.associativity;
-  size_t victim = base;
+  Way* set = ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity;
+  uint32_t victim = 0;
   for (uint32_t w = 0; w < params_.associativity; ++w) {
-    if (tags_[base + w] == 0) {  // free way: no eviction needed
-      victim = base + w;
+    if (set[w].tag == 0) {  // free way: no eviction needed
+      victim = w;
       break;
     }
-    if (last_use_[base + w] < last_use_[victim]) victim = base + w;
+    if (set[w].stamp < set[victim].stamp) victim = w;
   }
-  tags_[victim] = line + 1ull;
-  last_use_[victim] = ++clock_;
+  if (clock_ == UINT32_MAX) restamp();
+  set[victim].tag = line + 1;
+  set[victim].stamp = ++clock_;
 }
 
 SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n,

@@ -78,6 +78,9 @@ class GridSram {
   const GridSramParams& params() const { return params_; }
 
  private:
+  uint32_t set_of(uint32_t line) const {
+    return static_cast<uint32_t>((static_cast<__uint128_t>(sets_magic_ * line) * sets_) >> 64);
+  }
   bool cache_lookup(uint32_t line);    // true on hit (and makes the line MRU)
   void cache_allocate(uint32_t line);  // installs a fetched line, evicting the set's LRU way
 
@@ -88,13 +91,19 @@ class GridSram {
   uint64_t resident_entries_;
   uint32_t entries_per_line_;
   uint32_t sets_;
+  uint64_t sets_magic_;  // Lemire's fast-modulo constant for `line % sets_`
   bool banks_pow2_;
   int line_shift_;  // log2(entries_per_line_) if a power of two, else -1 (divide)
 
-  // Cache state, flat: way w of set s at [s * associativity + w]. tag 0 = invalid, else line + 1.
-  std::vector<uint64_t> tags_;
-  std::vector<uint64_t> last_use_;  // LRU stamp per way
-  uint64_t clock_ = 0;
+  // Cache state, flat: way w of set s at [s * associativity + w]. tag 0 = invalid, else line + 1;
+  // tag and LRU stamp side by side, so a lookup touches one host cache line.
+  struct Way {
+    uint32_t tag;
+    uint32_t stamp;
+  };
+  std::vector<Way> ways_;
+  uint32_t clock_ = 0;
+  void restamp();  // the stamp clock is about to wrap: renumber each set's ways in LRU order
 
   // Per-call scratch, grown only when a larger group arrives.
   std::vector<uint32_t> distinct_;    // merged entry indices

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/parallel.h"
+
 namespace ngpc {
 
 uint32_t unit_of_level(uint32_t level, uint32_t units) {
@@ -25,29 +27,32 @@ LevelUnits::LevelUnits(const GridLayout& layout, const GridSramParams& sram, uin
   // A line never splits an entry: grids with wide entries get lines of at least one entry.
   p.line_bytes = std::max(p.line_bytes, layout.entry_bytes);
   p.line_bytes -= p.line_bytes % layout.entry_bytes;
-  srams_.reserve(levels);
-  for (const GridLevel& lv : layout.levels) srams_.emplace_back(p, lv.entries, layout.entry_bytes);
-  idx_.resize(static_cast<size_t>(inputs_per_cycle_) * layout.corners);
-  w_.resize(layout.corners);
+  levels_.reserve(levels);
+  for (uint32_t l = 0; l < levels; ++l)
+    levels_.push_back(Level{GridSram(p, layout.levels[l].entries, layout.entry_bytes),
+                            level_indexer(layout, l), {}, {}});
 }
 
-void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
-                     std::vector<uint64_t>* miss_addresses) {
+// Queries per step of the corner computation: a few hundred corner indices in a small buffer.
+constexpr uint32_t kCornerChunk = 64;
+
+void LevelUnits::run_level(uint32_t l, const float* positions, uint32_t n, LevelCounters& c,
+                           bool record) {
+  Level& lv = levels_[l];
   const uint32_t dims = layout_.params.dims;
   const uint32_t corners = layout_.corners;
-  out.resize(srams_.size());
-  for (uint32_t l = 0; l < srams_.size(); ++l) {
-    GridSram& sram = srams_[l];
-    LevelCounters& c = out[l];
-    for (uint32_t q0 = 0; q0 < n; q0 += inputs_per_cycle_) {
-      const uint32_t group = std::min(inputs_per_cycle_, n - q0);
-      for (uint32_t i = 0; i < group; ++i)
-        level_corners(layout_, l, positions + static_cast<size_t>(q0 + i) * dims,
-                      idx_.data() + static_cast<size_t>(i) * corners, w_.data());
+  // Without conflicts a full group needs ceil(reads / (banks * ports)) cycles (at least one).
+  const uint32_t chunk = std::max(kCornerChunk / inputs_per_cycle_, 1u) * inputs_per_cycle_;
+  lv.idx.resize(static_cast<size_t>(chunk) * corners);
+  std::vector<uint32_t>* missed = record ? &lv.missed : nullptr;
+  for (uint32_t q0 = 0; q0 < n; q0 += chunk) {
+    const uint32_t m = std::min(chunk, n - q0);
+    level_corner_indices(lv.ix, positions + static_cast<size_t>(q0) * dims, m, lv.idx.data());
+    for (uint32_t g0 = 0; g0 < m; g0 += inputs_per_cycle_) {
+      const uint32_t group = std::min(inputs_per_cycle_, m - g0);
       const uint32_t reads = group * corners;
       const SramGroupResult r =
-          sram.access_group(idx_.data(), reads, miss_addresses ? &missed_ : nullptr);
-      // Without conflicts the group needs ceil(reads / (banks * ports)) cycles (at least one).
+          lv.sram.access_group(lv.idx.data() + static_cast<size_t>(g0) * corners, reads, missed);
       const uint32_t ideal = std::max(1u, (reads + banks_ * ports_ - 1) / (banks_ * ports_));
       c.issue_cycles += r.cycles;
       c.conflict_cycles += r.cycles > ideal ? r.cycles - ideal : 0;
@@ -56,29 +61,49 @@ void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounte
       c.misses += r.misses;
       c.miss_bytes += r.miss_bytes;
     }
-    c.queries += n;
-    if (miss_addresses) {
+  }
+  c.queries += n;
+}
+
+void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
+                     std::vector<uint64_t>* miss_addresses) {
+  const auto levels = static_cast<uint32_t>(levels_.size());
+  out.resize(levels);
+  const bool record = miss_addresses != nullptr;
+  // Levels are independent (each its own SRAM): spread them over the host threads when the work
+  // is worth a hand-off. Results do not depend on the split.
+  const auto one = [&](size_t l) {
+    run_level(static_cast<uint32_t>(l), positions, n, out[l], record);
+  };
+  if (uint64_t{n} * levels >= 4096) {
+    parallel_for(levels, one);
+  } else {
+    for (uint32_t l = 0; l < levels; ++l) one(l);
+  }
+  if (record) {
+    for (uint32_t l = 0; l < levels; ++l) {
+      Level& lv = levels_[l];
       const uint64_t base = layout_.levels[l].offset * layout_.entry_bytes;
-      const uint64_t line = sram.params().line_bytes;
-      for (uint32_t m : missed_) miss_addresses->push_back(base + m * line);
-      missed_.clear();
+      const uint64_t line = lv.sram.params().line_bytes;
+      for (uint32_t m : lv.missed) miss_addresses->push_back(base + m * line);
+      lv.missed.clear();
     }
   }
 }
 
 void LevelUnits::reset() {
-  for (GridSram& s : srams_) s.reset();
+  for (Level& lv : levels_) lv.sram.reset();
 }
 
 uint64_t LevelUnits::fill_bytes() const {
   uint64_t b = 0;
-  for (const GridSram& s : srams_) b += s.resident_bytes();
+  for (const Level& lv : levels_) b += lv.sram.resident_bytes();
   return b;
 }
 
 uint64_t LevelUnits::non_resident_bytes() const {
   uint64_t b = 0;
-  for (const GridSram& s : srams_) b += s.table_bytes() - s.resident_bytes();
+  for (const Level& lv : levels_) b += lv.sram.table_bytes() - lv.sram.resident_bytes();
   return b;
 }
 

@@ -30,25 +30,32 @@ class LevelUnits {
   // line fetched, level after level (level l's are miss_bytes / line_bytes of out[l]).
   void run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
            std::vector<uint64_t>* miss_addresses = nullptr);
-  uint32_t line_bytes() const { return srams_.empty() ? 0 : srams_[0].params().line_bytes; }
+  uint32_t line_bytes() const { return levels_.empty() ? 0 : levels_[0].sram.params().line_bytes; }
   void reset();  // new frame
 
-  uint32_t levels() const { return static_cast<uint32_t>(srams_.size()); }
-  const GridSram& sram(uint32_t level) const { return srams_[level]; }
+  uint32_t levels() const { return static_cast<uint32_t>(levels_.size()); }
+  const GridSram& sram(uint32_t level) const { return levels_[level].sram; }
   // Bytes a frame-start fill loads into this NFP's SRAMs (fitting levels, static prefixes).
   uint64_t fill_bytes() const;
   // Bytes of the grid no SRAM holds resident (served by L2/DRAM on misses).
   uint64_t non_resident_bytes() const;
 
  private:
+  // One level unit's level: its SRAM, its index arithmetic, and scratch of its own, so levels
+  // run on different host threads.
+  struct Level {
+    GridSram sram;
+    LevelIndexer ix;
+    std::vector<uint32_t> idx;
+    std::vector<uint32_t> missed;
+  };
+  void run_level(uint32_t l, const float* positions, uint32_t n, LevelCounters& c, bool record);
+
   const GridLayout& layout_;
   uint32_t inputs_per_cycle_;
   uint32_t ports_;
   uint32_t banks_;
-  std::vector<GridSram> srams_;
-  std::vector<uint32_t> idx_;
-  std::vector<uint32_t> missed_;
-  std::vector<float> w_;
+  std::vector<Level> levels_;
 };
 
 }  // namespace ngpc

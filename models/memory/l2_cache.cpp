@@ -38,9 +38,7 @@ L2Cache::L2Cache(const L2Params& p) : p_(p) {
   line_shift_ = log2u(p.line_bytes);
   const uint32_t sectors = p.line_bytes / p.sector_bytes;
   full_mask_ = sectors == 32 ? UINT32_MAX : (1u << sectors) - 1;
-  tag_.assign(sets_ * p.ways, 0);
-  valid_.assign(tag_.size(), 0);
-  stamp_.assign(tag_.size(), 0);
+  way_.assign(sets_ * p.ways, Way{0, 0, 0});
   seen_.assign(sets_, 0);
 }
 
@@ -48,15 +46,13 @@ void L2Cache::apply_pollution(uint64_t set) {
   const uint64_t pending = (pollution_ - seen_[set]) >> kFracBits;
   if (pending == 0) return;
   seen_[set] += pending << kFracBits;
-  const size_t base = set * p_.ways;
+  Way* ways = way_.data() + set * p_.ways;
   const uint64_t k = std::min<uint64_t>(pending, p_.ways);
   for (uint64_t i = 0; i < k; ++i) {
-    size_t victim = base;
+    uint32_t victim = 0;
     for (uint32_t w = 1; w < p_.ways; ++w)
-      if (stamp_[base + w] < stamp_[victim]) victim = base + w;
-    tag_[victim] = kStream;
-    valid_[victim] = 0;
-    stamp_[victim] = ++clock_;
+      if (ways[w].stamp < ways[victim].stamp) victim = w;
+    ways[victim] = Way{kStream, ++clock_, 0};
   }
 }
 
@@ -76,23 +72,21 @@ uint32_t L2Cache::read(uint64_t addr, uint32_t bytes) {
   const uint32_t mask = (span >= 32 ? UINT32_MAX : ((1u << span) - 1)) << first & full_mask_;
   const uint64_t set = line % sets_;
   apply_pollution(set);
-  const size_t base = set * p_.ways;
-  size_t victim = base;
+  Way* ways = way_.data() + set * p_.ways;
+  uint32_t victim = 0;
   for (uint32_t w = 0; w < p_.ways; ++w) {
-    const size_t i = base + w;
-    if (tag_[i] == line + 1) {
-      const uint32_t missing = mask & ~valid_[i];
-      valid_[i] |= mask;
-      stamp_[i] = ++clock_;
+    Way& x = ways[w];
+    if (x.tag == line + 1) {
+      const uint32_t missing = mask & ~x.valid;
+      x.valid |= mask;
+      x.stamp = ++clock_;
       const uint32_t missed = static_cast<uint32_t>(__builtin_popcount(missing)) * p_.sector_bytes;
       inserted_ += missed;
       return missed;
     }
-    if (w < p_.read_ways && stamp_[i] < stamp_[victim]) victim = i;
+    if (w < p_.read_ways && x.stamp < ways[victim].stamp) victim = w;
   }
-  tag_[victim] = line + 1;
-  valid_[victim] = mask;
-  stamp_[victim] = ++clock_;
+  ways[victim] = Way{line + 1, ++clock_, mask};
   const uint32_t missed = static_cast<uint32_t>(__builtin_popcount(mask)) * p_.sector_bytes;
   inserted_ += missed;
   return missed;

@@ -46,9 +46,12 @@ class L2Cache {
   uint32_t sector_shift_, line_shift_;
   uint32_t full_mask_;
   // Way w of set s at s * ways + w. tag 0 = empty, kStream = a polluting line, else line + 1.
-  std::vector<uint64_t> tag_;
-  std::vector<uint32_t> valid_;  // sector bit mask
-  std::vector<uint64_t> stamp_;  // LRU stamp
+  struct Way {
+    uint64_t tag;
+    uint64_t stamp;  // LRU
+    uint32_t valid;  // sector bit mask
+  };
+  std::vector<Way> way_;
   std::vector<uint64_t> seen_;   // per set: pollution lines already applied (in 1/kFrac lines)
   uint64_t pollution_ = 0;       // lines per set inserted so far, fixed point (1/kFrac)
   uint64_t clock_ = 0;

@@ -38,37 +38,32 @@ struct FrameBatches {
 // One encode kernel of the current frame, as the sampler prepared it.
 struct EncodePlan {
   bool full_detail = false;  // every batch is simulated at address level on its NFP
-  std::vector<LevelCounters> sample;  // sampled mode: counters summed over the sampled batches
+  // Sampled mode: per-level counts of the batches the sampler simulated (whole batches, or the
+  // sub-ranges of a sampled window scaled by the batch's queries), and which of them each of the
+  // kernel's batches takes: its own when exact, else the batch at its place in the nearest
+  // sampled window.
+  std::vector<std::vector<LevelCounters>> samples;
+  std::vector<uint32_t> sample_of_batch;
+  std::vector<LevelCounters> sample;  // summed over `samples`
   uint64_t sampled_queries = 0;
-  // Stratified samples: batch i belongs to the stratum whose stratum_end exceeds
-  // j = (i - stratum_first) / stratum_stride; the stratum holds one sampled batch per followed
-  // NFP (consecutive batches of the frame), and batch i takes the one of the followed NFP at its
-  // place in the dealing window, (i - stratum_first) mod stride, modulo the followed NFPs.
-  std::vector<std::vector<std::vector<LevelCounters>>> strata;  // [stratum][followed NFP]
-  std::vector<uint64_t> stratum_end;
-  uint64_t stratum_first = 0, stratum_stride = 1;
-  // The sampled counts batch `i` takes, or the kernel's total when that sample is empty.
+  bool exact = false;         // every batch of the kernel was simulated whole
+  double rel_err_cycles = 0;  // 95 % half-width / mean of the kernel's encode cycles
+  double cycles = 0;          // estimated encode cycles of the kernel (all batches, all NFPs)
   const std::vector<LevelCounters>& counts_for(uint64_t i) const;
-  double rel_err_cycles = 0;  // 95 % half-width / mean of sampled cycles per query
 };
 
-// One followed NFP: its level units, one set per encoding, reset at each frame.
-struct FollowedNfp {
+// The sampler's model of every NFP's level units (one set per encoding, reset at each frame),
+// which it runs through the kernels' sampled time windows: NFP g mod N runs the frame's g-th
+// batch, as the dispatcher deals them, so each NFP's SRAM state persists through the frame.
+struct SamplerNfp {
   std::vector<std::unique_ptr<LevelUnits>> units;  // by encoding id
-  std::vector<uint64_t> last_batch;                // last global batch simulated, by encoding
+  std::vector<uint64_t> last_batch;  // last global batch it simulated queries of, by encoding
+  std::vector<uint64_t> last_end;    // and the end of the range it simulated in that batch
 };
-
-// The followed NFPs: `detail.follow_nfps` (at most all) NFPs that receive consecutive batches,
-// the first seeded per frame. Their SRAM states persist through the frame as real NFPs' do and
-// their misses share the memory system's scaled L2, so what one NFP fetches can serve another.
 struct SamplerState {
   uint32_t frame = UINT32_MAX;
-  uint64_t first_nfp = 0;
-  std::vector<FollowedNfp> nfps;
+  std::vector<SamplerNfp> nfps;
 };
-
-// NFPs the sampler follows for `cfg` (detail.follow_nfps, at most the scaling factor).
-uint32_t followed_nfps(const Config& cfg);
 
 // `full`: simulate this kernel's every batch on its NFP (detail mode "full", or a frame too small
 // for sampling to save anything, see sampling_saves_work).
@@ -78,8 +73,9 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
                               const PositionSource* positions, MemoryIf& mem,
                               SamplerState& state, bool full);
 
-// Sampling a frame costs sample_batches batches plus warm-up per encode kernel; when simulating
-// every query costs no more, sampled mode simulates the frame in full (exact and no slower).
+// Sampling a frame costs, per encode kernel, sample_windows windows of one sub-range of
+// sample_queries queries plus warm-up per batch (or the whole kernel when that is cheaper); when
+// simulating every query costs no more, sampled mode simulates the frame in full.
 bool sampling_saves_work(const FrameWork& fw, const FrameBatches& batches, const Config& cfg);
 
 // Positions of queries [first, first + n) of a kernel: from the trace's scene, or uniform in the

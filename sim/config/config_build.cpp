@@ -84,6 +84,7 @@ void read_encoding(const Value& enc, EncodingEngineConfig& e) {
   e.pipeline_latency_cycles = count(enc.get("pipeline_latency_cycles"), 0, lim::kMaxLatencyCycles);
   e.max_outstanding_misses =
       count(enc.get("max_outstanding_misses"), 1, lim::kMaxOutstandingMisses);
+  e.grid_fill = policy<GridFill>(enc.get("grid_fill"));
 
   GridSramConfig& g = e.grid_sram;
   const Value s = enc.get("grid_sram");
@@ -121,14 +122,40 @@ void read_mlp(const Value& mlp, MlpEngineConfig& m) {
 void read_memory(const Value& memory, MemoryConfig& m) {
   const Value l2 = memory.get("l2");
   m.l2.capacity_bytes = bytes(l2.get("capacity"), lim::kMaxL2Capacity);
+  const Value line = l2.get("line_bytes");
+  m.l2.line_bytes = power_of_two_bytes(line, lim::kMaxLineBytes);
+  m.l2.ways = count(l2.get("ways"), 1, lim::kMaxL2Ways);
   m.l2.grid_share = l2.get("grid_share").number(0, 1, {}, /*lo_exclusive=*/true);
   m.l2.link_bandwidth_bytes_per_s = bandwidth(l2.get("link_bandwidth"));
   m.l2.latency_s = latency(l2.get("latency"));
   const Value dram = memory.get("dram");
   m.dram.bandwidth_bytes_per_s = bandwidth(dram.get("bandwidth"));
+  m.dram.model = policy<DramModel>(dram.get("model"));
   m.dram.latency_s = latency(dram.get("latency"));
   m.dram.access_bytes = power_of_two_bytes(dram.get("access_bytes"), lim::kMaxLineBytes);
   m.dram.arbitration = policy<Arbitration>(dram.get("arbitration"));
+  const uint64_t sectors = m.l2.line_bytes / m.dram.access_bytes;
+  if (m.l2.line_bytes < m.dram.access_bytes || sectors > 32)
+    line.expected("1 to 32 DRAM sectors (memory.dram.access_bytes = " +
+                  std::to_string(m.dram.access_bytes) + " B) per line");
+  const uint64_t set_bytes = uint64_t{m.l2.line_bytes} * m.l2.ways;
+  if (m.l2.capacity_bytes < set_bytes)
+    l2.get("capacity").expected("at least line_bytes x ways = " + std::to_string(set_bytes) +
+                                " B (one set)");
+  const auto pattern = [&](const char* key, DramPatternConfig& p) {
+    const Value v = dram.get(key);
+    p.sustained_fraction = v.get("sustained_fraction").number(0, 1, {}, /*lo_exclusive=*/true);
+    const char* keys[4] = {"latency", "latency_at_50", "latency_at_80", "latency_at_95"};
+    for (int i = 0; i < 4; ++i) {
+      p.latency_s[i] = latency(v.get(keys[i]));
+      if (i > 0 && p.latency_s[i] < p.latency_s[i - 1])
+        v.get(keys[i]).expected(std::string("at least ") + keys[i - 1] +
+                                " (latency does not fall as load grows)");
+    }
+  };
+  pattern("random", m.dram.random);
+  pattern("stream", m.dram.stream);
+  pattern("mix", m.dram.mix);
 }
 
 void read_gpu(const Value& gpu, GpuConfig& g) {
@@ -148,12 +175,12 @@ std::string gib_text(double bytes) {
 }
 
 // Grid SRAM tags (two 8-byte words per way) of every engine that may simulate addresses: each NFP
-// (full detail, or sampled mode falling back to it), the sampler's shadow NFP and its copy. Each
+// (full detail, or sampled mode falling back to it) and the sampler's model of each NFP. Each
 // grid level gets capacity / ceil(levels / units) bytes, so one grid's levels together hold at most
 // min(units, 32) x capacity bytes, in lines of at least line_bytes. Per grid of the trace.
 void check_host_memory(const Value& root, const Config& c) {
   const GridSramConfig& g = c.nfp.encoding.grid_sram;
-  const double engines = c.cluster.scaling_factor + 2.0;
+  const double engines = 2.0 * c.cluster.scaling_factor;
   const double units = std::min<double>(c.nfp.encoding.level_units, lim::kMaxLevelUnits);
   const double tags = engines * units * (double(g.capacity_bytes) / g.line_bytes) * 16.0;
   const double positions = (c.cluster.scaling_factor + 1.0) * c.cluster.batch_size * 12.0;
@@ -194,7 +221,8 @@ Config build_config(const json& effective, const OriginFn& origin) {
   read_gpu(root.get("gpu"), c.gpu);
   const Value detail = root.get("detail");
   c.detail.mode = policy<DetailMode>(detail.get("mode"));
-  c.detail.sample_batches = count(detail.get("sample_batches"), 1, lim::kMaxSampleBatches);
+  c.detail.sample_windows = count(detail.get("sample_windows"), 2, lim::kMaxSampleWindows);
+  c.detail.sample_queries = count(detail.get("sample_queries"), 0, lim::kMaxBatchSize);
   c.detail.warmup_queries = count(detail.get("warmup_queries"), 0, lim::kMaxWarmupQueries);
   c.detail.seed = detail.get("seed").integer(0, std::numeric_limits<uint64_t>::max());
   const Value tech = root.get("tech");

@@ -24,14 +24,15 @@ inline constexpr uint64_t kMaxOutstandingMisses = 65536;
 inline constexpr uint64_t kMaxBanks = 1024;
 inline constexpr uint64_t kMaxPortsPerBank = 64;
 inline constexpr uint64_t kMaxAssociativity = 64;  // a lookup scans every way
+inline constexpr uint64_t kMaxL2Ways = 64;          // likewise for the L2
 // Batches a FIFO holds (nfp.fifo_depth_batches, gpu.pipeline_depth); SystemC FIFOs allocate
 // their depth up front, one per NFP.
 inline constexpr uint64_t kMaxFifoDepth = 1024;
 inline constexpr uint64_t kMaxMacArraySide = 4096;  // nfp.mlp.rows and cols (paper: 64)
-// Batches simulated per encode kernel in sampled mode: 1024 default batches are 4 M queries, about
-// twice the largest encode kernel of the bundled 4K NeRF trace, which then runs in full detail
-// anyway (sampling falls back when it saves no work).
-inline constexpr uint64_t kMaxSampleBatches = 1024;
+// Time windows simulated per encode kernel in sampled mode: 1024 windows of 64 NFPs hold 268 M
+// queries at the default batch size, more than any frame of the bundled traces (the kernel is then
+// simulated whole anyway: sampling falls back when it saves no work).
+inline constexpr uint64_t kMaxSampleWindows = 1024;
 inline constexpr uint64_t kMaxWarmupQueries = kMaxBatchSize;
 // Every latency given in cycles: 1 ms at 1 GHz.
 inline constexpr uint64_t kMaxLatencyCycles = 1000000;

@@ -71,6 +71,7 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
   const double n = std::max<size_t>(1, r.frames.size());
   double base = 0, base_kind[3] = {0, 0, 0}, queries = 0, gpu_busy = 0, enc_max = 0, mlp_max = 0;
   double link_busy = 0, dram_busy = 0, link_b = 0, dram_ngpc = 0, dram_gpu = 0, err = 0, kerr = 0;
+  bool exact = true;
   for (const FrameResult& f : r.frames) {
     base += f.baseline_s;
     for (int k = 0; k < 3; ++k) base_kind[k] += f.baseline_by_kind_s[k];
@@ -84,6 +85,7 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
     dram_ngpc += f.stats.memory.ngpc_dram_bytes;
     dram_gpu += f.stats.memory.gpu_dram_bytes;
     err = std::max(err, f.stats.sampling_rel_err);
+    exact = exact && f.stats.sampling_exact;
     kerr = std::max(kerr, f.stats.sampling_kernel_max_rel_err);
     st.frames.push_back(frame_json(f, r, cfg));
   }
@@ -131,7 +133,9 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
   st.add("bank_conflict_cycles", a.encoding.bank_conflict_cycles / n, "cycles",
          "per frame, level-unit cycles lost to grid SRAM bank conflicts (summed over units)");
   st.add("sampling_rel_err_pct", err * 100, "%",
-         "95 % relative half-width of a frame's sampled encode cycles, worst frame (0 = exact)");
+         "95 % relative half-width of a frame's sampled encode cycles, worst frame");
+  st.add("sampling_exact", exact ? 1.0 : 0.0, "",
+         "1 when every query of every frame was simulated at address level, else 0");
   st.add("sampling_kernel_max_rel_err_pct", kerr * 100, "%",
          "largest 95 % relative half-width of one encode kernel's sampled cycles per query");
   st.add("ngpc_l2_bytes_per_frame", link_b / n, "B", "bytes over the NGPC's L2 link per frame");

@@ -81,6 +81,9 @@ TEST_F(ClusterTiming, MissBoundEncodingTakesTheDramBound) {
   cfg.nfp.encoding.grid_sram.policy = SramPolicy::Static;
   cfg.nfp.encoding.grid_sram.capacity_bytes = 4096;    // nearly nothing resident
   cfg.nfp.encoding.max_outstanding_misses = 1u << 20;  // latency fully hidden
+  cfg.memory.dram.model = DramModel::Bandwidth;          // an ideal server at peak bandwidth
+  cfg.memory.l2.capacity_bytes = 128 * 16;               // one L2 set: misses go to DRAM
+  cfg.memory.dram.bandwidth_bytes_per_s = 300e9;         // well below the level units' rate
   GridParams p;  // NeRF hash grid: 23.3 MiB, far beyond L2's grid share
   const GridLayout layout = make_grid_layout(p);
   FrameWork fw;

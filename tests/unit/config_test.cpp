@@ -64,7 +64,8 @@ void expect_same_machine(const Config& a, const Config& b) {
   EXPECT_EQ(a.gpu.overlap, b.gpu.overlap);
   EXPECT_EQ(a.gpu.pipeline_depth, b.gpu.pipeline_depth);
   EXPECT_EQ(a.detail.mode, b.detail.mode);
-  EXPECT_EQ(a.detail.sample_batches, b.detail.sample_batches);
+  EXPECT_EQ(a.detail.sample_windows, b.detail.sample_windows);
+  EXPECT_EQ(a.detail.sample_queries, b.detail.sample_queries);
   EXPECT_EQ(a.detail.warmup_queries, b.detail.warmup_queries);
   EXPECT_EQ(a.detail.seed, b.detail.seed);
   EXPECT_EQ(a.tech.table, b.tech.table);
@@ -306,7 +307,7 @@ TEST(Config, ConfigFromJsonChecksOnItsOwn) {
 TEST(Config, SchemaDocumentsEveryParameter) {
   const std::string reference =
       test::read_text_file(std::string(NGPC_SOURCE_DIR) + "/docs/config-reference.md");
-  const std::regex tag(R"(\[(paper|paper-2nd|spec §1|est|sim)\])");
+  const std::regex tag(R"(\[(paper|paper-2nd|spec §1|est|sim|ref)\])");
   for (const std::string& path : all_parameters()) {
     const json& node = *config_detail::schema_node_at(path);
     EXPECT_TRUE(node.contains("default")) << path;

@@ -1,0 +1,127 @@
+#include "models/parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace ngpc {
+namespace {
+
+thread_local bool t_in_pool = false;
+
+unsigned default_threads() {
+  if (const char* e = std::getenv("NGPC_THREADS")) {
+    const long v = std::strtol(e, nullptr, 10);
+    if (v >= 1 && v <= 256) return static_cast<unsigned>(v);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Workers wait for a job generation; each job hands out indices through an atomic counter.
+class Pool {
+ public:
+  explicit Pool(unsigned threads) {
+    for (unsigned i = 1; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  }
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : workers_) t.join();
+  }
+  unsigned size() const { return static_cast<unsigned>(workers_.size()) + 1; }
+
+  void run(size_t n, const std::function<void(size_t)>& fn) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      fn_ = &fn;
+      n_ = n;
+      next_.store(0);
+      active_ = static_cast<unsigned>(workers_.size());
+      ++generation_;
+    }
+    cv_.notify_all();
+    t_in_pool = true;
+    drain();
+    t_in_pool = false;
+    std::unique_lock<std::mutex> lock(m_);
+    done_.wait(lock, [this] { return active_ == 0; });
+    fn_ = nullptr;
+  }
+
+ private:
+  void drain() {
+    for (size_t i = next_.fetch_add(1); i < n_; i = next_.fetch_add(1)) (*fn_)(i);
+  }
+  void work() {
+    t_in_pool = true;
+    uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+      }
+      drain();
+      std::lock_guard<std::mutex> lock(m_);
+      if (--active_ == 0) done_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> workers_;
+  std::mutex m_;
+  std::condition_variable cv_, done_;
+  const std::function<void(size_t)>* fn_ = nullptr;
+  size_t n_ = 0;
+  std::atomic<size_t> next_{0};
+  unsigned active_ = 0;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+};
+
+std::mutex g_pool_mutex;  // one parallel_for at a time uses the pool; others run inline
+std::unique_ptr<Pool>& pool() {
+  static std::unique_ptr<Pool> p;
+  return p;
+}
+unsigned g_threads = 0;
+
+}  // namespace
+
+void set_host_threads(unsigned n) {
+  std::lock_guard<std::mutex> lock(g_pool_mutex);
+  g_threads = std::max(1u, n);
+  pool().reset();
+}
+
+unsigned host_threads() {
+  std::lock_guard<std::mutex> lock(g_pool_mutex);
+  if (g_threads == 0) g_threads = default_threads();
+  return g_threads;
+}
+
+void parallel_for(size_t n, const std::function<void(size_t)>& fn) {
+  if (n == 0) return;
+  std::unique_lock<std::mutex> lock(g_pool_mutex, std::try_to_lock);
+  if (t_in_pool || !lock.owns_lock() || n == 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  if (g_threads == 0) g_threads = default_threads();
+  if (g_threads <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  if (!pool() || pool()->size() != g_threads) pool() = std::make_unique<Pool>(g_threads);
+  pool()->run(n, fn);
+}
+
+}  // namespace ngpc
