@@ -5,14 +5,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/mlp/tcnn_padding.h"
 #include "sim/error.h"
 
 namespace ngpc::gpu {
 namespace {
-
-uint32_t pad16(uint32_t x) {
-  return (x + 15) / 16 * 16;
-}
 
 // Expected sectors fetched for the two x-neighbour corners of one cell edge. Both dense and
 // hashed indices keep x-neighbours adjacent (tcnn's hash multiplies x by 1), so the pair is
@@ -87,7 +84,8 @@ EncodeCost encode_cost(const GpuProfile& p, const GridLayout& layout, uint64_t q
 }
 
 double mlp_macs_per_query(const trace::MlpModel& mlp) {
-  const double in = pad16(mlp.input_width), w = mlp.width, out = pad16(mlp.output_width);
+  const double in = tcnn_padded_width(mlp.input_width), w = mlp.width,
+               out = tcnn_padded_width(mlp.output_width);
   const double hidden = mlp.hidden_layers > 0 ? mlp.hidden_layers - 1 : 0;
   return in * w + hidden * w * w + w * out;
 }
@@ -96,7 +94,7 @@ MlpCost mlp_cost(const GpuProfile& p, const trace::MlpModel& mlp, uint64_t queri
   MlpCost c;
   const double q = static_cast<double>(queries);
   c.macs = q * mlp_macs_per_query(mlp);
-  c.io_bytes = q * 2.0 * (pad16(mlp.input_width) + pad16(mlp.output_width));
+  c.io_bytes = q * 2.0 * (tcnn_padded_width(mlp.input_width) + tcnn_padded_width(mlp.output_width));
   const double tensor = p.sm_count * p.tensor_macs_per_clock_per_sm * p.clock_hz;
   c.time_s = std::max(c.macs / (tensor * p.mlp_tensor_efficiency),
                       c.io_bytes / (p.dram_bandwidth * p.stream_dram_efficiency)) +

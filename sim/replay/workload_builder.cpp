@@ -3,23 +3,21 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/mlp/tcnn_padding.h"
 #include "sim/error.h"
 #include "sim/trace/model_grid.h"
 
 namespace ngpc {
 
-static uint32_t pad16(uint32_t x) {
-  return (x + 15) / 16 * 16;
-}
-
 std::vector<MlpLayer> mlp_layers_of(const trace::MlpModel& m) {
   std::vector<MlpLayer> layers;
-  uint32_t in = pad16(m.input_width), useful_in = m.input_width;
+  uint32_t in = tcnn_padded_width(m.input_width), useful_in = m.input_width;
   for (uint32_t h = 0; h < m.hidden_layers; ++h) {
     layers.push_back({in, m.width, useful_in, m.width, m.hidden_activation});
     in = useful_in = m.width;
   }
-  layers.push_back({in, pad16(m.output_width), useful_in, m.output_width, m.output_activation});
+  layers.push_back(
+      {in, tcnn_padded_width(m.output_width), useful_in, m.output_width, m.output_activation});
   return layers;
 }
 
