@@ -11,8 +11,8 @@
 #include "sim/config/tech_loader.h"
 #include "sim/gpu_baseline/profile.h"
 #include "sim/report/stats.h"
-#include "sim/workloads/generator.h"
 #include "sim/trace/trace_io.h"
+#include "sim/workloads/generator.h"
 #include "sim_fixture.h"
 
 namespace ngpc {
@@ -118,6 +118,7 @@ TEST_F(Replay, SampledAndFullDetailAgreeWhenSamplingIsUsed) {
   trace::GenOptions o;
   o.app = "nerf";
   o.width = o.height = 256;
+  o.queries_per_pixel = 8;  // test size: full detail must stay quick (not the nominal workload)
   const trace::Trace t = trace::generate_trace(o, gpu::default_gpu_profile());
   const Machine sampled = setup({"detail.mode=sampled"});
   const RunResult a = replay(t, sampled.cfg, sampled.tech, {});

@@ -285,7 +285,8 @@ TEST(Generator, MultipleFramesOrbitTheCamera) {
   ASSERT_EQ(t.frames.size(), 3u);
   for (uint32_t f = 0; f < 3; ++f) {
     EXPECT_EQ(t.frames[f].index, f);
-    EXPECT_EQ(encode_queries(t.frames[f]), frame_query_target(640, 360, 8));
+    EXPECT_EQ(encode_queries(t.frames[f]),
+              frame_query_target(640, 360, nominal_queries_per_pixel("nerf")));
   }
   EXPECT_EQ(t.positions.params["generator"]["frames"].size(), 3u);
 }
