@@ -350,7 +350,9 @@ TEST(Bundled, TracesAreSmallValidAndUpToDate) {
   EXPECT_GE(names.size(), 18u);
   for (const auto& name : names) {
     const std::string path = bundled_trace_dir() + "/" + name;
-    EXPECT_LT(std::filesystem::file_size(path), 400u * 1024) << name;
+    // NeRF at 4K and 8K marches one step per compaction (more than 2^21 rays alive): hundreds of
+    // loop iterations at its calibrated queries per pixel, the largest bundled traces.
+    EXPECT_LT(std::filesystem::file_size(path), 1024u * 1024) << name;
     const Trace t = read_trace(path);
     GenOptions o;
     o.app = t.header.app;
