@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -180,6 +181,12 @@ EncodingChoice pick_encoding(const std::string& arg) {
     c.lattice_source = app + "'s 1080p scene";
     c.label = app + " " + variant;
     return c;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(arg, ec)) {
+    throw InputError("--encoding " + arg +
+                     ": neither an app (nerf, nsdf, nvr, gia, nerf:densegrid, "
+                     "nerf:lowres-densegrid) nor a trace or models file");
   }
   json doc = trace::read_json_file(arg, "models");
   std::vector<trace::EncodingModel> encodings;

@@ -3,10 +3,10 @@
 //  1. kernel measurements: the MLP efficiency and the per-launch overhead are fitted to
 //     tiny-cuda-nn's fully fused MLP inference curve
 //     (../shared/reference/gpu-kernel-measurements.md);
-//  2. the paper's NeRF 1080p frame (spec §1): with that MLP model the MLP share fixes NeRF's
-//     queries per pixel (a workload input), and the measured encode and rest kernel totals of the
-//     same frame fix the two efficiencies no kernel measurement pins (encoding DRAM gathers, rest
-//     streaming). Everything else is a validation.
+//  2. the paper's NeRF 1080p frame (spec §1): its rest share, at the profile's rest-kernel
+//     estimates, fixes NeRF's queries per pixel (a workload input); the encode + MLP share minus
+//     the MLP kernels' time fixes the encoding's DRAM efficiency, which no kernel measurement
+//     pins. The encode / MLP split and everything else are validations.
 #pragma once
 
 #include <cstdint>
