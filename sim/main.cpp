@@ -22,6 +22,8 @@ const char* kUsage =
     "  sweep    run a grid of configurations and traces, resumable\n"
     "  trace    generate (gen), inspect (info) or import (import-nsys) kernel traces\n"
     "  config   show the effective configuration (show) or its JSON Schema (schema)\n"
+    "  gpu      the baseline GPU cost model: one launch's time (cost), its calibration "
+    "(calibrate)\n"
     "\n"
     "  ngpc-sim <subcommand> --help   options of one subcommand\n"
     "  ngpc-sim --version\n"
@@ -50,6 +52,7 @@ int sc_main(int argc, char* argv[]) {
     if (sub == "sweep") return ngpc::cli::cmd_sweep(args);
     if (sub == "trace") return ngpc::cli::cmd_trace(args);
     if (sub == "config") return ngpc::cli::cmd_config(args);
+    if (sub == "gpu") return ngpc::cli::cmd_gpu(args);
     std::cerr << "ngpc-sim: unknown subcommand '" << sub << "' (try ngpc-sim --help)\n";
     return 2;
   } catch (const ngpc::InputError& e) {

@@ -7,8 +7,8 @@
 #include "sim/error.h"
 #include "sim/gpu_baseline/cost_model.h"
 #include "sim/gpu_baseline/profile.h"
-#include "sim/workloads/generator.h"
 #include "sim/trace/trace_io.h"
+#include "sim/workloads/generator.h"
 
 namespace ngpc::cli {
 namespace {
@@ -17,7 +17,7 @@ const char* kAbout =
     "usage: ngpc-sim trace gen --app nerf|nsdf|nvr|gia --resolution 1080p|4k|8k|WxH -o FILE\n"
     "                          [--encoding hashgrid|densegrid|lowres-densegrid]\n"
     "                          [--queries-per-pixel Q] [--frames N] [--seed S]\n"
-    "                          [--gpu-profile FILE]\n"
+    "                          [--gpu-profile FILE|NAME]\n"
     "\n"
     "Generates a synthetic kernel trace: instant-ngp's multi-kernel renderer for the app, "
     "alive-ray\n"
@@ -68,12 +68,12 @@ int cmd_trace_gen(const Args& args) {
       "encoding", po::value<std::string>()->default_value("hashgrid"),
       "hashgrid; nerf also densegrid or lowres-densegrid")(
       "queries-per-pixel", po::value<std::string>(),
-      "encode queries per pixel per frame (default: nerf 8, nsdf 16, nvr 12, gia 1)")(
+      "encode queries per pixel per frame (default: nerf 76.44, nsdf 16, nvr 12, gia 1)")(
       "frames", po::value<std::string>()->default_value("1"), "frames (camera orbits), 1..100000")(
       "seed", po::value<std::string>()->default_value("1"), "seed of the scene and its sampling")(
       "gpu-profile", po::value<std::string>(),
-      "GPU cost-model profile (default: built-in rtx3090 = configs/gpu/rtx3090.json)")(
-      "output,o", po::value<std::string>(), "trace file to write (required)");
+      "GPU cost-model profile: FILE, or built-in rtx3090 (default, configs/gpu/rtx3090.json) or "
+      "rtx3090-unprofiled")("output,o", po::value<std::string>(), "trace file to write (required)");
   const Args rest(args.begin() + std::min<size_t>(2, args.size()), args.end());
   po::variables_map vm;
   po::store(po::command_line_parser(rest).options(options).run(), vm);
@@ -100,7 +100,7 @@ int cmd_trace_gen(const Args& args) {
   std::string profile_arg;
   if (vm.count("gpu-profile")) {
     profile_arg = vm["gpu-profile"].as<std::string>();
-    profile = gpu::load_gpu_profile(profile_arg);
+    profile = gpu::gpu_profile_from_arg(profile_arg);
   }
   // The provenance records the options that define the trace (not the output path).
   const double qpp =

@@ -15,5 +15,6 @@ int cmd_trace(const Args& args);
 // `trace gen`, called by cmd_trace with the same args (args[0] == "trace", args[1] == "gen").
 int cmd_trace_gen(const Args& args);
 int cmd_config(const Args& args);
+int cmd_gpu(const Args& args);
 
 }  // namespace ngpc::cli

@@ -5,14 +5,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/mlp/tcnn_padding.h"
 #include "sim/error.h"
 
 namespace ngpc::gpu {
 namespace {
-
-uint32_t pad16(uint32_t x) {
-  return (x + 15) / 16 * 16;
-}
 
 // Expected sectors fetched for the two x-neighbour corners of one cell edge. Both dense and
 // hashed indices keep x-neighbours adjacent (tcnn's hash multiplies x by 1), so the pair is
@@ -53,8 +50,20 @@ std::vector<double> che_hit_rates(const std::vector<double>& sectors,
 
 }  // namespace
 
+const char* bound_name(Bound b) {
+  switch (b) {
+    case Bound::kCompute:
+      return "compute";
+    case Bound::kDram:
+      return "DRAM";
+    case Bound::kIssue:
+      return "issue";
+  }
+  return "?";
+}
+
 EncodeCost encode_cost(const GpuProfile& p, const GridLayout& layout, uint64_t queries,
-                       double sample_spacing) {
+                       const SampleLattice& lattice) {
   EncodeCost c;
   const double sector = p.dram_sector_bytes;
   const double eb = layout.entry_bytes;
@@ -64,7 +73,8 @@ EncodeCost encode_cost(const GpuProfile& p, const GridLayout& layout, uint64_t q
   double ops = 0;
   for (const GridLevel& lv : layout.levels) {
     const double requested = pairs * sectors_per_corner_pair(eb, sector);
-    const double new_fraction = std::min(1.0, lv.resolution * sample_spacing);
+    double new_fraction = 1;
+    for (double spacing : lattice) new_fraction *= std::min(1.0, lv.resolution * spacing);
     fresh.push_back(requested * new_fraction);
     sectors.push_back(std::max(1.0, std::ceil(lv.entries * eb / sector)));
     const double index_ops = lv.hashed ? p.ops_per_hash : p.ops_per_dense_index;
@@ -73,34 +83,55 @@ EncodeCost encode_cost(const GpuProfile& p, const GridLayout& layout, uint64_t q
                              index_ops + p.ops_per_modulo);
   }
   c.l2_hit = che_hit_rates(sectors, fresh, p.l2_capacity * p.l2_grid_share / sector);
-  double grid = 0;
-  for (size_t l = 0; l < fresh.size(); ++l) grid += fresh[l] * (1 - c.l2_hit[l]) * sector;
   const double q = static_cast<double>(queries);
+  double grid = 0, flush = 0;
+  for (size_t l = 0; l < fresh.size(); ++l) {
+    grid += fresh[l] * (1 - c.l2_hit[l]) * sector;
+    // A cold L2 first fetches the sectors a warm one would have held, as far as the launch
+    // touches them: n_l h_l of them resident, each touched with probability 1 - exp(-rate Q).
+    const double rate = fresh[l] / sectors[l];
+    flush += sectors[l] * c.l2_hit[l] * -std::expm1(-rate * q) * sector;
+  }
   c.grid_dram_bytes = grid * q;
+  c.flush_dram_bytes = p.l2_flush_per_kernel ? flush : 0;
   c.io_bytes = q * (4.0 * dims + double(layout.levels.size()) * layout.entry_bytes);
   c.ops = ops * q;
-  const double issue = p.sm_count * p.int_ops_per_clock_per_sm * p.clock_hz;
-  c.time_s = c.grid_dram_bytes / (p.dram_bandwidth * p.encode_dram_efficiency) +
-             c.io_bytes / (p.dram_bandwidth * p.stream_dram_efficiency) +
-             c.ops / (issue * p.int_issue_efficiency) + p.launch_overhead_s;
+  const double issue = p.sm_count * p.issue_slots_per_clock_per_sm * p.sm_clock_hz;
+  c.memory_s =
+      (c.grid_dram_bytes + c.flush_dram_bytes) / (p.dram_bandwidth * p.encode_dram_efficiency) +
+      c.io_bytes / (p.dram_bandwidth * p.stream_dram_efficiency);
+  c.issue_s = c.ops / (issue * p.issue_efficiency);
+  c.bound = c.issue_s > c.memory_s ? Bound::kIssue : Bound::kDram;
+  c.time_s = std::max(c.memory_s, c.issue_s) + p.launch_overhead_s;
   return c;
 }
 
+EncodeCost encode_cost(const GpuProfile& p, const GridLayout& layout, uint64_t queries,
+                       double sample_spacing) {
+  return encode_cost(p, layout, queries, SampleLattice{sample_spacing});
+}
+
 double mlp_macs_per_query(const trace::MlpModel& mlp) {
-  const double in = pad16(mlp.input_width), w = mlp.width, out = pad16(mlp.output_width);
+  const double in = tcnn_padded_width(mlp.input_width), w = mlp.width,
+               out = tcnn_padded_width(mlp.output_width);
   const double hidden = mlp.hidden_layers > 0 ? mlp.hidden_layers - 1 : 0;
   return in * w + hidden * w * w + w * out;
+}
+
+double mlp_io_bytes_per_query(const trace::MlpModel& mlp) {
+  return 2.0 * (tcnn_padded_width(mlp.input_width) + tcnn_padded_width(mlp.output_width));
 }
 
 MlpCost mlp_cost(const GpuProfile& p, const trace::MlpModel& mlp, uint64_t queries) {
   MlpCost c;
   const double q = static_cast<double>(queries);
   c.macs = q * mlp_macs_per_query(mlp);
-  c.io_bytes = q * 2.0 * (pad16(mlp.input_width) + pad16(mlp.output_width));
-  const double tensor = p.sm_count * p.tensor_macs_per_clock_per_sm * p.clock_hz;
-  c.time_s = std::max(c.macs / (tensor * p.mlp_tensor_efficiency),
-                      c.io_bytes / (p.dram_bandwidth * p.stream_dram_efficiency)) +
-             p.launch_overhead_s;
+  c.io_bytes = q * mlp_io_bytes_per_query(mlp);
+  const double tensor = p.sm_count * p.tensor_macs_per_clock_per_sm * p.sm_clock_hz;
+  c.compute_s = c.macs / (tensor * p.mlp_tensor_efficiency);
+  c.stream_s = c.io_bytes / (p.dram_bandwidth * p.stream_dram_efficiency);
+  c.bound = c.stream_s > c.compute_s ? Bound::kDram : Bound::kCompute;
+  c.time_s = std::max(c.compute_s, c.stream_s) + p.launch_overhead_s;
   return c;
 }
 
@@ -113,14 +144,24 @@ RestCost rest_cost(const GpuProfile& p, const std::string& name, uint64_t elemen
   return c;
 }
 
-double trace_sample_spacing(const trace::Trace& t) {
+SampleLattice trace_sample_lattice(const trace::Trace& t) {
   const auto& params = t.positions.params;
-  if (params.is_object() && params.contains("sample_spacing") &&
-      params["sample_spacing"].is_number()) {
-    const double s = params["sample_spacing"].get<double>();
-    if (std::isfinite(s) && s > 0) return s;
+  auto positive = [](const nlohmann::json& v) {
+    return v.is_number() && std::isfinite(v.get<double>()) && v.get<double>() > 0;
+  };
+  if (params.is_object() && params.contains("sample_lattice")) {
+    const auto& l = params["sample_lattice"];
+    if (l.is_array() && !l.empty() && l.size() <= 3 && std::all_of(l.begin(), l.end(), positive)) {
+      SampleLattice out;
+      for (const auto& v : l) out.push_back(v.get<double>());
+      return out;
+    }
   }
-  return 1.0;
+  if (params.is_object() && params.contains("sample_spacing") &&
+      positive(params["sample_spacing"])) {
+    return {params["sample_spacing"].get<double>()};
+  }
+  return {1.0};
 }
 
 void apply_gpu_model(trace::Trace& t, const GpuProfile& p) {
@@ -132,7 +173,7 @@ void apply_gpu_model(trace::Trace& t, const GpuProfile& p) {
       throw InputError("encoding '" + e.name + "': " + ex.what());
     }
   }
-  const double spacing = trace_sample_spacing(t);
+  const SampleLattice lattice = trace_sample_lattice(t);
   for (auto& f : t.frames) {
     std::map<int64_t, uint64_t> step_samples;
     for (const auto& k : f.kernels) {
@@ -143,7 +184,7 @@ void apply_gpu_model(trace::Trace& t, const GpuProfile& p) {
         const auto it = layouts.find(k.model);
         if (it == layouts.end())
           throw InputError("kernel '" + k.name + "': unknown encoding " + k.model);
-        k.gpu_time_ns = encode_cost(p, it->second, k.queries, spacing).time_s * 1e9;
+        k.gpu_time_ns = encode_cost(p, it->second, k.queries, lattice).time_s * 1e9;
       } else if (k.kind == "mlp") {
         const trace::MlpModel* m = t.find_mlp(k.model);
         if (!m) throw InputError("kernel '" + k.name + "': unknown MLP " + k.model);

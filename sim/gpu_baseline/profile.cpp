@@ -16,8 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-// How a parameter is written in the file: a quantity string of a unit family, or a plain number.
-enum class Kind { kQuantity, kNumber, kCount };
+// How a parameter is written in the file: a quantity string of a unit family, a plain number, a
+// whole number or a JSON boolean.
+enum class Kind { kQuantity, kNumber, kCount, kFlag };
 
 struct ParamSpec {
   const char* key;
@@ -25,46 +26,42 @@ struct ParamSpec {
   UnitFamily family;  // for kQuantity
   double GpuProfile::*member;
   uint32_t GpuProfile::*count_member;
+  bool GpuProfile::*flag_member;
   bool fraction;  // must lie in (0, 1]
 };
 
 const std::vector<ParamSpec>& param_specs() {
   using G = GpuProfile;
+  using U = UnitFamily;
+  auto quantity = [](const char* key, U family, double G::*m) {
+    return ParamSpec{key, Kind::kQuantity, family, m, nullptr, nullptr, false};
+  };
+  auto number = [](const char* key, double G::*m, bool fraction = false) {
+    return ParamSpec{key, Kind::kNumber, U::kBytes, m, nullptr, nullptr, fraction};
+  };
   static const std::vector<ParamSpec> specs = {
-      {"dram_bandwidth", Kind::kQuantity, UnitFamily::kBandwidth, &G::dram_bandwidth, nullptr,
+      quantity("dram_bandwidth", U::kBandwidth, &G::dram_bandwidth),
+      quantity("l2_capacity", U::kBytes, &G::l2_capacity),
+      {"sm_count", Kind::kCount, U::kBytes, nullptr, &G::sm_count, nullptr, false},
+      number("tensor_macs_per_clock_per_sm", &G::tensor_macs_per_clock_per_sm),
+      number("issue_slots_per_clock_per_sm", &G::issue_slots_per_clock_per_sm),
+      quantity("dram_sector", U::kBytes, &G::dram_sector_bytes),
+      quantity("sm_clock", U::kFrequency, &G::sm_clock_hz),
+      {"l2_flush_per_kernel", Kind::kFlag, U::kBytes, nullptr, nullptr, &G::l2_flush_per_kernel,
        false},
-      {"l2_capacity", Kind::kQuantity, UnitFamily::kBytes, &G::l2_capacity, nullptr, false},
-      {"sm_count", Kind::kCount, UnitFamily::kBytes, nullptr, &G::sm_count, false},
-      {"boost_clock", Kind::kQuantity, UnitFamily::kFrequency, &G::clock_hz, nullptr, false},
-      {"tensor_macs_per_clock_per_sm", Kind::kNumber, UnitFamily::kBytes,
-       &G::tensor_macs_per_clock_per_sm, nullptr, false},
-      {"int_ops_per_clock_per_sm", Kind::kNumber, UnitFamily::kBytes, &G::int_ops_per_clock_per_sm,
-       nullptr, false},
-      {"dram_sector", Kind::kQuantity, UnitFamily::kBytes, &G::dram_sector_bytes, nullptr, false},
-      {"kernel_launch_overhead", Kind::kQuantity, UnitFamily::kTime, &G::launch_overhead_s, nullptr,
-       false},
-      {"l2_grid_share", Kind::kNumber, UnitFamily::kBytes, &G::l2_grid_share, nullptr, true},
-      {"encode_ops_per_level", Kind::kNumber, UnitFamily::kBytes, &G::ops_per_level, nullptr,
-       false},
-      {"encode_ops_per_corner", Kind::kNumber, UnitFamily::kBytes, &G::ops_per_corner, nullptr,
-       false},
-      {"encode_ops_per_corner_feature", Kind::kNumber, UnitFamily::kBytes,
-       &G::ops_per_corner_feature, nullptr, false},
-      {"encode_ops_per_dense_index", Kind::kNumber, UnitFamily::kBytes, &G::ops_per_dense_index,
-       nullptr, false},
-      {"encode_ops_per_hash", Kind::kNumber, UnitFamily::kBytes, &G::ops_per_hash, nullptr, false},
-      {"encode_ops_per_modulo", Kind::kNumber, UnitFamily::kBytes, &G::ops_per_modulo, nullptr,
-       false},
-      {"int_issue_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::int_issue_efficiency, nullptr,
-       true},
-      {"stream_dram_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::stream_dram_efficiency,
-       nullptr, true},
-      {"encode_dram_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::encode_dram_efficiency,
-       nullptr, true},
-      {"mlp_tensor_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::mlp_tensor_efficiency,
-       nullptr, true},
-      {"rest_dram_efficiency", Kind::kNumber, UnitFamily::kBytes, &G::rest_dram_efficiency, nullptr,
-       true},
+      quantity("kernel_launch_overhead", U::kTime, &G::launch_overhead_s),
+      number("l2_grid_share", &G::l2_grid_share, true),
+      number("encode_ops_per_level", &G::ops_per_level),
+      number("encode_ops_per_corner", &G::ops_per_corner),
+      number("encode_ops_per_corner_feature", &G::ops_per_corner_feature),
+      number("encode_ops_per_dense_index", &G::ops_per_dense_index),
+      number("encode_ops_per_hash", &G::ops_per_hash),
+      number("encode_ops_per_modulo", &G::ops_per_modulo),
+      number("issue_efficiency", &G::issue_efficiency, true),
+      number("stream_dram_efficiency", &G::stream_dram_efficiency, true),
+      number("encode_dram_efficiency", &G::encode_dram_efficiency, true),
+      number("mlp_tensor_efficiency", &G::mlp_tensor_efficiency, true),
+      number("rest_dram_efficiency", &G::rest_dram_efficiency, true),
   };
   return specs;
 }
@@ -77,7 +74,7 @@ const std::map<std::string, RestKernelBytes>& default_rest_kernels() {
       {"compact_kernel_nerf", {120, 0}},
       {"generate_next_nerf_network_inputs", {80, 32}},
       {"kernel_sh", {64, 0}},
-      {"extract_density", {40, 0}},
+      {"extract_density", {64, 0}},
       {"composite_kernel_nerf", {120, 64}},
       {"shade_kernel_nerf", {40, 0}},
       {"init_rays_with_payload_kernel_sdf", {64, 0}},
@@ -119,6 +116,10 @@ double nonnegative(const Value& v) {
 
 void read_param(const ParamSpec& spec, const Value& entry, GpuProfile* p) {
   const Value v = sourced_value(entry);
+  if (spec.kind == Kind::kFlag) {
+    p->*(spec.flag_member) = v.flag();
+    return;
+  }
   if (spec.kind == Kind::kCount) {
     p->*(spec.count_member) = static_cast<uint32_t>(v.integer(1, 1000000, "a whole number"));
     return;
@@ -143,6 +144,23 @@ const GpuProfile& default_gpu_profile() {
     return g;
   }();
   return p;
+}
+
+const GpuProfile& unprofiled_gpu_profile() {
+  // The same GPU outside Nsight Compute: boost clock, warm L2
+  // (configs/gpu/rtx3090-unprofiled.json).
+  static const GpuProfile p = [] {
+    GpuProfile g = default_gpu_profile();
+    g.name = "rtx3090-unprofiled";
+    g.sm_clock_hz = 1.695e9;
+    g.l2_flush_per_kernel = false;
+    return g;
+  }();
+  return p;
+}
+
+std::vector<std::string> builtin_gpu_profile_names() {
+  return {default_gpu_profile().name, unprofiled_gpu_profile().name};
 }
 
 GpuProfile load_gpu_profile(const std::string& path) {
@@ -184,6 +202,13 @@ GpuProfile load_gpu_profile(const std::string& path) {
     rest.fail_member("default", "missing; needed for kernels not listed by name");
   }
   return p;
+}
+
+GpuProfile gpu_profile_from_arg(const std::string& name_or_path) {
+  for (const GpuProfile* p : {&default_gpu_profile(), &unprofiled_gpu_profile()}) {
+    if (name_or_path == p->name) return *p;
+  }
+  return load_gpu_profile(name_or_path);
 }
 
 const RestKernelBytes& rest_kernel_bytes(const GpuProfile& profile, const std::string& name) {

@@ -10,6 +10,7 @@
 #include "sim/json/input_file.h"
 #include "sim/json/parse.h"
 #include "sim/trace/trace_io.h"
+#include "sim/workloads/apps.h"
 
 namespace ngpc::trace {
 
@@ -114,7 +115,10 @@ void load_models(const NsysImportOptions& o, Trace* t, std::string* source) {
     return;
   }
   std::string like = o.like.empty() ? o.app : o.like;
-  if (app_default_models(like, &t->encodings, &t->mlps)) {
+  if (is_app(like)) {
+    AppModels m = app_models(like);
+    t->encodings = std::move(m.encodings);
+    t->mlps = std::move(m.mlps);
     *source = "models: " + like + " defaults (spec section 2, instant-ngp 2022 configuration)";
     return;
   }
@@ -190,53 +194,6 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text, const s
   }
   if (any || !field.empty() || !record.empty()) end_record();
   return records;
-}
-
-bool app_default_models(const std::string& app, std::vector<EncodingModel>* encodings,
-                        std::vector<MlpModel>* mlps) {
-  // Spec section 2: the 2022 instant-ngp configurations the paper measured [ingp].
-  auto grid = [](uint32_t dims, uint32_t log2_t, double n_max) {
-    EncodingModel e;
-    e.name = "grid";
-    e.type = "hashgrid";
-    e.role = "hashgrid";
-    e.dims = dims;
-    e.levels = 16;
-    e.features = 2;
-    e.log2_table_size = log2_t;
-    e.base_resolution = 16;
-    e.per_level_scale = 0;
-    e.n_max = n_max;
-    return e;
-  };
-  auto mlp = [](const char* name, uint32_t hidden, uint32_t out, const char* out_act) {
-    MlpModel m;
-    m.name = name;
-    m.input_width = 32;
-    m.width = 64;
-    m.hidden_layers = hidden;
-    m.output_width = out;
-    m.hidden_activation = "relu";
-    m.output_activation = out_act;
-    return m;
-  };
-  if (app == "nerf") {
-    *encodings = {grid(3, 19, 2048)};  // N_max 2048 x aabb scale; aabb scale 1 assumed
-    *mlps = {mlp("density", 1, 16, "none"), mlp("rgb", 2, 3, "none")};
-  } else if (app == "nsdf") {
-    *encodings = {grid(3, 19, 2048)};
-    *mlps = {mlp("sdf", 2, 1, "none")};
-  } else if (app == "nvr") {
-    // N_max is the volume extent in voxels; 2048 stands in when the volume is not known [est].
-    *encodings = {grid(3, 19, 2048)};
-    *mlps = {mlp("volume", 2, 4, "relu")};
-  } else if (app == "gia") {
-    *encodings = {grid(2, 24, 28359)};  // Tokyo gigapixel image: N_max = width / 2
-    *mlps = {mlp("image", 2, 3, "none")};
-  } else {
-    return false;
-  }
-  return true;
 }
 
 Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {

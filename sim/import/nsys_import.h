@@ -48,8 +48,4 @@ std::string nsys_kernel_kind(const std::string& name);
 std::vector<std::vector<std::string>> parse_csv(const std::string& text, const std::string& origin,
                                                 std::vector<size_t>* first_lines);
 
-// The models instant-ngp's 2022 configuration uses for `app` (spec §2); false if unknown.
-bool app_default_models(const std::string& app, std::vector<EncodingModel>* encodings,
-                        std::vector<MlpModel>* mlps);
-
 }  // namespace ngpc::trace

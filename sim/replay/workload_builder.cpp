@@ -3,14 +3,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "models/mlp/tcnn_padding.h"
 #include "sim/error.h"
 #include "sim/trace/model_grid.h"
 
 namespace ngpc {
-
-static uint32_t pad16(uint32_t x) {
-  return (x + 15) / 16 * 16;
-}
 
 static Activation activation_of(const trace::MlpModel& m, const std::string& name) {
   Activation a = Activation::None;
@@ -23,12 +20,12 @@ std::vector<MlpLayer> mlp_layers_of(const trace::MlpModel& m) {
   std::vector<MlpLayer> layers;
   const Activation hidden = activation_of(m, m.hidden_activation);
   const Activation output = activation_of(m, m.output_activation);
-  uint32_t in = pad16(m.input_width), useful_in = m.input_width;
+  uint32_t in = tcnn_padded_width(m.input_width), useful_in = m.input_width;
   for (uint32_t h = 0; h < m.hidden_layers; ++h) {
     layers.push_back({in, m.width, useful_in, m.width, hidden});
     in = useful_in = m.width;
   }
-  layers.push_back({in, pad16(m.output_width), useful_in, m.output_width, output});
+  layers.push_back({in, tcnn_padded_width(m.output_width), useful_in, m.output_width, output});
   return layers;
 }
 

@@ -216,6 +216,8 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
          std::to_string(trace.header.width) + "x" + std::to_string(trace.header.height),
          "frame resolution (pixels)");
   st.add("positions", r.positions, "source of address-level sample positions");
+  st.add("gpu_time_source", trace.header.gpu_time_source,
+         "what made the trace's GPU baseline times: model:<GPU profile> or measured:<file>");
   st.add("sim_wall_s", r.sim_wall_s, "s", "host seconds spent simulating", true);
   st.add("sim_cycles", r.sim_cycles, "cycles", "NGPC clock cycles simulated");
   st.add("sim_cycles_per_s", safe_div(r.sim_cycles, r.sim_wall_s), "cycles/s",

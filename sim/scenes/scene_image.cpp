@@ -65,6 +65,10 @@ nlohmann::json image_default_params(uint32_t width, uint32_t /*height*/, uint64_
   p["center"] = {0.5, 0.5};
   p["pan_per_frame"] = {0.002, 0.0};
   p["sample_spacing"] = 0.5 / width;  // neighbouring pixels, in image widths
+  // Pixels form a lattice across (image widths) and down (image heights) the screen, as
+  // positions() maps them (the GPU cost model's reuse, docs/gpu-baseline.md).
+  const double zoom = p["zoom"].get<double>(), aspect = p["image_aspect"].get<double>();
+  p["sample_lattice"] = {zoom / width, zoom * aspect / width};
   return p;
 }
 

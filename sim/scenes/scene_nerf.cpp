@@ -179,6 +179,10 @@ nlohmann::json nerf_default_params(uint32_t width, uint32_t height, uint64_t see
   // Consecutive queries are marching steps of one ray or neighbouring rays (one pixel apart).
   const Camera cam = camera_from_params(p, width, height, 0);
   p["sample_spacing"] = std::max(kNerfStep, cam.pixel_footprint(kCameraDistance));
+  // The samples of a launch form a lattice: marching steps along each ray, neighbouring rays one
+  // pixel apart across and down the screen (the GPU cost model's reuse, docs/gpu-baseline.md).
+  const double px = cam.pixel_footprint(kCameraDistance);
+  p["sample_lattice"] = {kNerfStep, px, px};
   return p;
 }
 

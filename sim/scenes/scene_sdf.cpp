@@ -208,6 +208,9 @@ nlohmann::json sdf_default_params(uint32_t width, uint32_t height, uint64_t seed
   p["sun_direction"] = vec3_json({0.41, 0.82, 0.41});
   // Consecutive queries are neighbouring rays: one pixel apart at the object.
   p["sample_spacing"] = camera_from_params(p, width, height, 0).pixel_footprint(1.0);
+  // One sphere-tracing step of all alive rays per launch: a lattice of neighbouring rays across
+  // and down the screen (the GPU cost model's reuse, docs/gpu-baseline.md).
+  p["sample_lattice"] = {p["sample_spacing"], p["sample_spacing"]};
   return p;
 }
 

@@ -6,86 +6,12 @@
 
 #include "sim/error.h"
 #include "sim/gpu_baseline/cost_model.h"
-#include "sim/workloads/gen_common.h"
 #include "sim/scenes/scenes.h"
+#include "sim/workloads/apps.h"
+#include "sim/workloads/gen_common.h"
 
 namespace ngpc::trace {
 namespace {
-
-// The 2022 instant-ngp HashGrid the paper measured (spec §2): L16 F2, N_min 16.
-EncodingModel hashgrid(const std::string& name, uint32_t dims, uint32_t log2_table, double n_max) {
-  EncodingModel e;
-  e.name = name;
-  e.type = "hashgrid";
-  e.role = "hashgrid";
-  e.dims = dims;
-  e.levels = 16;
-  e.features = 2;
-  e.log2_table_size = log2_table;
-  e.base_resolution = 16;
-  e.per_level_scale = 0;
-  e.n_max = n_max;
-  return e;
-}
-
-MlpModel mlp(const std::string& name, uint32_t in, uint32_t hidden, uint32_t out,
-             const std::string& output_activation = "none") {
-  MlpModel m;
-  m.name = name;
-  m.input_width = in;
-  m.width = 64;
-  m.hidden_layers = hidden;
-  m.output_width = out;
-  m.hidden_activation = "relu";
-  m.output_activation = output_activation;
-  return m;
-}
-
-// Models of an app (spec §2); the first encoding is the one its encode kernels use.
-void add_models(const GenOptions& o, Trace* t) {
-  if (o.app == "nerf") {
-    uint32_t density_in = 32;  // levels x features of the encoding
-    if (o.encoding == "hashgrid") {
-      t->encodings.push_back(hashgrid("nerf_hashgrid", 3, 19, 2048));  // N_max 2048 * aabb 1
-    } else if (o.encoding == "densegrid") {
-      EncodingModel e;
-      e.name = "nerf_densegrid";
-      e.type = "densegrid";
-      e.role = "densegrid";
-      e.levels = 8;
-      e.features = 4;
-      e.base_resolution = 16;
-      e.per_level_scale = 1.405;
-      e.n_max = 173;  // informational: the finest resolution that scale gives
-      t->encodings.push_back(e);
-    } else {
-      EncodingModel e;
-      e.name = "nerf_lowres_densegrid";
-      e.type = "tiledgrid";
-      e.role = "lowres_densegrid";
-      e.levels = 2;
-      e.features = 8;
-      e.base_resolution = 128;
-      e.per_level_scale = 1.0;
-      e.n_max = 128;
-      t->encodings.push_back(e);
-      density_in = 16;
-    }
-    // Density 32->64->16; rgb takes 16 SH coefficients + the 16 density outputs.
-    t->mlps.push_back(mlp("nerf_density", density_in, 1, 16));
-    t->mlps.push_back(mlp("nerf_rgb", 32, 2, 3));
-  } else if (o.app == "nsdf") {
-    t->encodings.push_back(hashgrid("nsdf_hashgrid", 3, 19, 2048));
-    t->mlps.push_back(mlp("nsdf_mlp", 32, 2, 1));
-  } else if (o.app == "nvr") {
-    // N_max is the volume extent in voxels; we keep the NeRF/NSDF grid's 2048 (docs/workloads.md).
-    t->encodings.push_back(hashgrid("nvr_hashgrid", 3, 19, 2048));
-    t->mlps.push_back(mlp("nvr_mlp", 32, 2, 4, "relu"));
-  } else {
-    t->encodings.push_back(hashgrid("gia_hashgrid", 2, 24, 28359));  // Tokyo: width / 2
-    t->mlps.push_back(mlp("gia_mlp", 32, 2, 3));
-  }
-}
 
 std::string number_text(double v) {
   char buf[32];
@@ -152,11 +78,10 @@ void parse_resolution(const std::string& text, uint32_t* width, uint32_t* height
 }
 
 double nominal_queries_per_pixel(const std::string& app) {
-  if (app == "nerf") return 8;
-  if (app == "nsdf") return 16;
-  if (app == "nvr") return 12;
-  if (app == "gia") return 1;
-  throw InputError("--app: unknown app \"" + app + "\" (expected nerf, nsdf, nvr or gia)");
+  if (!is_app(app)) {
+    throw InputError("--app: unknown app \"" + app + "\" (expected nerf, nsdf, nvr or gia)");
+  }
+  return app_workload(app).queries_per_pixel;
 }
 
 uint64_t frame_query_target(uint32_t width, uint32_t height, double queries_per_pixel) {
@@ -185,7 +110,9 @@ Trace generate_trace(const GenOptions& options, const gpu::GpuProfile& profile) 
           std::to_string(o.seed);
   }
   t.header.provenance = "ngpc-sim " NGPC_VERSION " synthetic trace (docs/workloads.md): " + cmd;
-  add_models(o, &t);
+  AppModels models = app_models(o.app, o.encoding);
+  t.encodings = std::move(models.encodings);
+  t.mlps = std::move(models.mlps);
 
   t.positions.type = "procedural";
   t.positions.scene = scene_for_app(o.app);

@@ -28,7 +28,8 @@ struct GenOptions {
 // "1080p" (1920x1080), "4k" (3840x2160), "8k" (7680x4320) or "WxH". Throws InputError.
 void parse_resolution(const std::string& text, uint32_t* width, uint32_t* height);
 
-// Nominal queries per pixel (spec §2): NeRF 8, NSDF 16, NVR 12, GIA 1. Throws for other apps.
+// Nominal queries per pixel (sim/workloads/apps.h: NeRF derived from the spec §1 frame facts,
+// NSDF 16, NVR 12, GIA 1). Throws for other apps.
 double nominal_queries_per_pixel(const std::string& app);
 
 // Encode queries a frame holds: round(pixels * qpp) rounded up to a multiple of

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "cli/cli_util.h"
-#include "sim/workloads/generator.h"
 #include "sim/trace/trace_io.h"
+#include "sim/workloads/generator.h"
 
 namespace ngpc {
 namespace {
@@ -29,7 +29,7 @@ TEST(TraceGenCli, WritesATraceTheReaderAccepts) {
   EXPECT_EQ(t.header.gpu_time_source, "model:rtx3090");
   uint64_t q = 0;
   for (const auto& k : t.frames[0].kernels) q += k.kind == "encode" ? k.queries : 0;
-  EXPECT_EQ(q, trace::frame_query_target(64, 64, 8));
+  EXPECT_EQ(q, trace::frame_query_target(64, 64, trace::nominal_queries_per_pixel("nerf")));
 }
 
 TEST(TraceGenCli, AllOptions) {

@@ -285,7 +285,8 @@ TEST(Generator, MultipleFramesOrbitTheCamera) {
   ASSERT_EQ(t.frames.size(), 3u);
   for (uint32_t f = 0; f < 3; ++f) {
     EXPECT_EQ(t.frames[f].index, f);
-    EXPECT_EQ(encode_queries(t.frames[f]), frame_query_target(640, 360, 8));
+    EXPECT_EQ(encode_queries(t.frames[f]),
+              frame_query_target(640, 360, nominal_queries_per_pixel("nerf")));
   }
   EXPECT_EQ(t.positions.params["generator"]["frames"].size(), 3u);
 }
@@ -349,7 +350,9 @@ TEST(BundledSlow, TracesAreSmallValidAndUpToDate) {
   EXPECT_GE(names.size(), 18u);
   for (const auto& name : names) {
     const std::string path = bundled_trace_dir() + "/" + name;
-    EXPECT_LT(std::filesystem::file_size(path), 400u * 1024) << name;
+    // NeRF at 4K and 8K marches one step per compaction (more than 2^21 rays alive): hundreds of
+    // loop iterations at its calibrated queries per pixel, the largest bundled traces.
+    EXPECT_LT(std::filesystem::file_size(path), 1024u * 1024) << name;
     const Trace t = read_trace(path);
     GenOptions o;
     o.app = t.header.app;
