@@ -14,6 +14,7 @@
 #include "models/mlp/tcnn_padding.h"
 #include "sim/cli/commands.h"
 #include "sim/error.h"
+#include "sim/json/parse.h"
 #include "sim/gpu_baseline/calibration.h"
 #include "sim/gpu_baseline/cost_model.h"
 #include "sim/gpu_baseline/profile.h"
@@ -188,7 +189,7 @@ EncodingChoice pick_encoding(const std::string& arg) {
                      ": neither an app (nerf, nsdf, nvr, gia, nerf:densegrid, "
                      "nerf:lowres-densegrid) nor a trace or models file");
   }
-  json doc = trace::read_json_file(arg, "models");
+  json doc = json_input::read_json_file(arg, trace::trace_json_kind("models"));
   std::vector<trace::EncodingModel> encodings;
   std::vector<trace::MlpModel> mlps;
   if (doc.is_object() && doc.contains("format")) {
