@@ -110,25 +110,15 @@ void Cluster::run_item(const FrameWork& fw, uint32_t index, FrameStats& fs) {
   }
 }
 
-// Address-level sampling of every encode kernel of the frame (host work, zero simulated time).
+// Address-level sampling of the frame's encode work (host work, zero simulated time).
 void Cluster::plan_frame(const FrameWork& fw, FrameStats& fs) {
-  plan_.assign(fw.items.size(), {});
-  double h2 = 0, total = 0;
   const FrameBatches fb(fw, cfg_.cluster.batch_size);
-  const bool full = cfg_.detail.mode == DetailMode::Full || !sampling_saves_work(fw, fb, cfg_);
-  fs.sampling_exact = true;
-  for (size_t i = 0; i < fw.items.size(); ++i)
-    for (uint32_t k = 0; k < fw.items[i].encodes.size(); ++k) {
-      plan_[i].push_back(plan_encode_kernel(fw, static_cast<uint32_t>(i), k, fb, cfg_, positions_,
-                                            mem_, sampler_, full));
-      const EncodePlan& p = plan_[i].back();
-      fs.sampling_exact = fs.sampling_exact && (full || p.exact);
-      fs.sampling_kernel_max_rel_err = std::max(fs.sampling_kernel_max_rel_err, p.rel_err_cycles);
-      // Kernels are independent estimates: their half-widths add in quadrature, by cycles.
-      h2 += (p.rel_err_cycles * p.cycles) * (p.rel_err_cycles * p.cycles);
-      total += p.cycles;
-    }
-  fs.sampling_rel_err = total > 0 ? std::sqrt(h2) / total : 0;
+  bool full = cfg_.detail.mode == DetailMode::Full;
+  FrameSample sample = ngpc::plan_frame(fw, fb, cfg_, positions_, mem_, sampler_, full);
+  plan_ = std::move(sample.plans);
+  fs.sampling_exact = full || sample.exact;
+  fs.sampling_rel_err = sample.rel_err;
+  fs.sampling_kernel_max_rel_err = sample.worst_rel_err;
 }
 
 // Every module hands over its per-frame statistics and starts the next frame from zero.

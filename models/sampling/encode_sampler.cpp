@@ -1,8 +1,14 @@
 #include "models/sampling/encode_sampler.h"
 
+#include "models/mix64.h"
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <iterator>
+#include <map>
+#include <tuple>
 
 namespace ngpc {
 
@@ -44,16 +50,14 @@ void sample_positions(const PositionSource* source, uint32_t frame, uint32_t ker
 
 namespace {
 
-// Runs queries of a kernel through the followed NFP's level units and their missing lines
-// through the memory system's scaled L2 (the followed NFP's share of it), so every counted miss
-// knows whether L2 or DRAM served it.
+// Runs queries of a kernel through one NFP's level units and their missing lines through the
+// memory system's L2 stand-in, so every counted miss knows whether L2 or DRAM served it.
 struct Runner {
   const PositionSource* positions;
   uint32_t frame;
   uint32_t dims;
   uint64_t grid_base;
   MemoryIf& mem;
-  double pollution_per_batch;  // streaming bytes that pass the scaled L2 per batch of this NFP
   std::vector<float> buf;
   std::vector<LevelCounters> discard;
   std::vector<uint64_t> lines;
@@ -93,9 +97,6 @@ bool batch_of_grid(const FrameWork& fw, const FrameBatches& fb, uint64_t g, uint
   return false;
 }
 
-}  // namespace
-
-namespace {
 
 // 97.5 % quantile of Student's t with `df` degrees of freedom: a 95 % interval from few windows
 // must be wide (12.7 x the standard error from two, 3.18 from four).
@@ -106,39 +107,142 @@ double student_t975(size_t df) {
   return df < 30 ? 2.1 : df < 60 ? 2.02 : 1.96;
 }
 
-// What sampling one kernel costs in simulated queries, and whether it is simulated whole.
-struct KernelCost {
+// N consecutive batches of one encode kernel: what the NFPs run side by side.
+struct Window {
+  uint32_t item = 0, k = 0;
+  uint64_t lo = 0, hi = 0;  // batch indices within the item
   double queries = 0;
-  bool whole = false;
+  double cum = 0;  // queries of the grid's windows before this one
 };
 
-KernelCost kernel_cost(uint64_t queries, uint64_t batches, const Config& cfg) {
-  const DetailConfig& d = cfg.detail;
-  const uint64_t n = cfg.cluster.scaling_factor;
-  const uint64_t windows = (batches + n - 1) / n;
-  const double per_batch = double(queries) / std::max<uint64_t>(1, batches);
-  const double sub = d.sample_queries > 0 ? std::min<double>(d.sample_queries, per_batch) : per_batch;
-  const double sampled =
-      double(std::min<uint64_t>(d.sample_windows, windows)) * double(std::min(n, batches)) *
-      (sub + std::min<double>(d.warmup_queries, per_batch));
-  KernelCost c;
-  // Too few windows for a sample to save much, or to estimate its error: simulate them all.
-  c.whole = windows <= 2 * uint64_t{d.sample_windows} || sampled >= double(queries);
-  c.queries = c.whole ? double(queries) : sampled;
-  return c;
-}
+// Everything one grid's sampling needs, resolved once.
+class GridSampler {
+ public:
+  GridSampler(const FrameWork& fw, const FrameBatches& fb, const Config& cfg,
+              const PositionSource* positions, MemoryIf& mem, SamplerState& state,
+              uint32_t encoding)
+      : fw_(fw), fb_(fb), cfg_(cfg), positions_(positions), mem_(mem), state_(state),
+        encoding_(encoding), nfps_(cfg.cluster.scaling_factor),
+        timing_(encode_timing(cfg.nfp.encoding)),
+        miss_latency_cycles_(mem.unloaded_miss_latency_s() * cfg.clock_hz) {}
+
+  // Simulates window `win` (its batches side by side, each over [offset, offset + q) of its
+  // queries, all of them when q == 0, after up to `warmup` queries its NFP ran before and the
+  // sampler skipped) and appends one count vector per batch to `out`. Returns the window's
+  // estimated encode cycles (every batch scaled to its queries) and the L2 bytes its misses
+  // installed, both scaled to whole batches.
+  double run_window(const Window& win, double offset_frac, uint64_t q, uint64_t warmup,
+                    std::vector<std::vector<LevelCounters>>& out, double* l2_inserted) {
+    const EncodeKernelWork& work = fw_.items[win.item].encodes[win.k];
+    const size_t levels = work.layout->levels.size();
+    const uint64_t nb = fb_.item_batches[win.item], g0 = fb_.item_first[win.item];
+    Runner r{positions_, fw_.frame, work.layout->params.dims, grid_base_address(encoding_), mem_,
+             {},         {},        {}};
+    struct Job {
+      LevelUnits* units;
+      uint64_t first, count, begin, len, done;
+      std::vector<LevelCounters> c;
+    };
+    std::vector<Job> jobs;
+    for (uint64_t i = win.lo; i < win.hi; ++i) {
+      const uint64_t g = g0 + i, nfp = g % nfps_;
+      LevelUnits& units = units_of(nfp, work);
+      uint64_t first, count;
+      batch_range(work.queries, nb, i, &first, &count);
+      const uint64_t len = q == 0 ? count : std::min(q, count);
+      const uint64_t begin = static_cast<uint64_t>(offset_frac * double(count - len));
+      warm_up(r, units, nfp, g, work, first, begin, len, warmup, levels);
+      jobs.push_back({&units, first, count, begin, len, 0, std::vector<LevelCounters>(levels)});
+    }
+    // The counted ranges run interleaved in chunks: their misses reach the L2 stand-in in the
+    // order concurrent NFPs' would.
+    constexpr uint64_t kChunk = 256;
+    for (bool busy = true; busy;) {
+      busy = false;
+      for (Job& job : jobs) {
+        if (job.done >= job.len) continue;
+        const uint64_t n = std::min(kChunk, job.len - job.done);
+        r.run(*job.units, work.kernel_index, job.first + job.begin + job.done, n, job.c);
+        job.done += n;
+        busy = busy || job.done < job.len;
+      }
+    }
+    double cycles = 0, inserted = 0;
+    for (Job& job : jobs) {
+      const double scale = job.len ? double(job.count) / double(job.len) : 0;
+      cycles += job.len ? encode_cycles(job.c, scale, timing_, miss_latency_cycles_) : 0;
+      for (const LevelCounters& c : job.c) inserted += double(c.dram_bytes) * scale;
+      out.push_back(std::move(job.c));
+    }
+    *l2_inserted = inserted;
+    return cycles;
+  }
+
+ private:
+  LevelUnits& units_of(uint64_t nfp, const EncodeKernelWork& work) {
+    SamplerNfp& f = state_.nfps[nfp];
+    if (f.units.size() <= encoding_) {
+      f.units.resize(encoding_ + 1);
+      f.last_batch.resize(encoding_ + 1, UINT64_MAX);
+      f.last_end.resize(encoding_ + 1, 0);
+    }
+    auto& u = f.units[encoding_];
+    if (!u)
+      u = std::make_unique<LevelUnits>(*work.layout, grid_sram_params(cfg_.nfp.encoding.grid_sram),
+                                       timing_.units, work.inputs_per_cycle);
+    return *u;
+  }
+
+  // The `warmup` queries NFP `nfp` ran just before [begin, ...) of global batch g and that the
+  // sampler has not simulated yet: from this batch, then from its previous batches of the grid
+  // back to the last it simulated, oldest first; afterwards its SRAMs (and the L2) hold what they
+  // would. Records where the NFP's simulation now stands.
+  void warm_up(Runner& r, LevelUnits& units, uint64_t nfp, uint64_t g, const EncodeKernelWork& work,
+               uint64_t first, uint64_t begin, uint64_t len, uint64_t warmup, size_t levels) {
+    SamplerNfp& f = state_.nfps[nfp];
+    uint64_t& last_g = f.last_batch[encoding_];
+    uint64_t& last_end = f.last_end[encoding_];
+    struct Segment {
+      uint32_t kernel;
+      uint64_t first, count;
+    };
+    std::vector<Segment> segs;
+    uint64_t need = warmup;
+    const uint64_t here = std::min(need, begin);
+    segs.push_back({work.kernel_index, first + begin - here, here});
+    need -= here;
+    for (uint64_t pg = g; need > 0 && pg >= nfps_;) {
+      pg -= nfps_;
+      if (last_g != UINT64_MAX && pg < last_g) break;
+      uint32_t pk;
+      uint64_t pf, pc;
+      if (!batch_of_grid(fw_, fb_, pg, encoding_, &pk, &pf, &pc)) break;
+      const uint64_t from = pg == last_g ? std::min(last_end, pc) : 0;
+      const uint64_t take = std::min(need, pc - from);
+      segs.push_back({pk, pf + pc - take, take});
+      need -= take;
+      if (pg == last_g) break;
+    }
+    r.discard.assign(levels, LevelCounters{});
+    for (auto it = segs.rbegin(); it != segs.rend(); ++it)
+      if (it->count) r.run(units, it->kernel, it->first, it->count, r.discard);
+    last_g = g;
+    last_end = begin + len;
+  }
+
+  const FrameWork& fw_;
+  const FrameBatches& fb_;
+  const Config& cfg_;
+  const PositionSource* positions_;
+  MemoryIf& mem_;
+  SamplerState& state_;
+  uint32_t encoding_;
+  uint64_t nfps_;
+  EncodeTiming timing_;
+  double miss_latency_cycles_;
+};
 
 }  // namespace
-
-bool sampling_saves_work(const FrameWork& fw, const FrameBatches& fb, const Config& cfg) {
-  double sampled = 0, full = 0;
-  for (size_t i = 0; i < fw.items.size(); ++i)
-    for (const EncodeKernelWork& e : fw.items[i].encodes) {
-      full += static_cast<double>(e.queries);
-      sampled += kernel_cost(e.queries, fb.item_batches[i], cfg).queries;
-    }
-  return sampled < full;
-}
 
 const std::vector<LevelCounters>& EncodePlan::counts_for(uint64_t i) const {
   if (samples.empty()) return sample;
@@ -146,13 +250,12 @@ const std::vector<LevelCounters>& EncodePlan::counts_for(uint64_t i) const {
   return !s.empty() && s[0].queries > 0 ? s : sample;
 }
 
-EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
-                              const FrameBatches& fb, const Config& cfg,
-                              const PositionSource* positions, MemoryIf& mem,
-                              SamplerState& state, bool full) {
-  const EncodeKernelWork& work = fw.items[item].encodes[k];
-  EncodePlan plan;
-  const EncodeTiming timing = encode_timing(cfg.nfp.encoding);
+FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config& cfg,
+                       const PositionSource* positions, MemoryIf& mem, SamplerState& state,
+                       bool full) {
+  FrameSample out;
+  out.plans.resize(fw.items.size());
+  for (size_t i = 0; i < fw.items.size(); ++i) out.plans[i].resize(fw.items[i].encodes.size());
   const uint64_t nfps = cfg.cluster.scaling_factor;
   const DetailConfig& d = cfg.detail;
   if (state.frame != fw.frame) {
@@ -165,186 +268,162 @@ EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
       std::fill(f.last_end.begin(), f.last_end.end(), 0);
     }
   }
-  const uint64_t nb = fb.item_batches[item];
-  plan.full_detail = full;
-  if (plan.full_detail || work.queries == 0 || nb == 0) return plan;
-
-  const size_t levels = work.layout->levels.size();
-  auto units_of = [&](uint64_t nfp) -> LevelUnits& {
-    SamplerNfp& f = state.nfps[nfp];
-    if (f.units.size() <= work.encoding_id) {
-      f.units.resize(work.encoding_id + 1);
-      f.last_batch.resize(work.encoding_id + 1, UINT64_MAX);
-      f.last_end.resize(work.encoding_id + 1, 0);
+  // The frame's windows, per grid, in dealing order.
+  std::vector<std::vector<Window>> grids;
+  double frame_queries = 0;
+  for (size_t i = 0; i < fw.items.size(); ++i)
+    for (size_t k = 0; k < fw.items[i].encodes.size(); ++k) {
+      const EncodeKernelWork& e = fw.items[i].encodes[k];
+      EncodePlan& plan = out.plans[i][k];
+      plan.full_detail = full;
+      const uint64_t nb = fb.item_batches[i];
+      if (full || e.queries == 0 || nb == 0) continue;
+      plan.sample_of_batch.assign(nb, 0);
+      if (grids.size() <= e.encoding_id) grids.resize(e.encoding_id + 1);
+      for (uint64_t lo = 0; lo < nb; lo += nfps) {
+        Window w;
+        w.item = static_cast<uint32_t>(i);
+        w.k = static_cast<uint32_t>(k);
+        w.lo = lo;
+        w.hi = std::min(nb, lo + nfps);
+        uint64_t f0, c0, f1, c1;
+        batch_range(e.queries, nb, w.lo, &f0, &c0);
+        batch_range(e.queries, nb, w.hi - 1, &f1, &c1);
+        w.queries = double(f1 + c1 - f0);
+        auto& list = grids[e.encoding_id];
+        w.cum = list.empty() ? 0 : list.back().cum + list.back().queries;
+        list.push_back(w);
+      }
+      frame_queries += double(e.queries);
     }
-    auto& u = f.units[work.encoding_id];
-    if (!u)
-      u = std::make_unique<LevelUnits>(*work.layout, grid_sram_params(cfg.nfp.encoding.grid_sram),
-                                       timing.units, work.inputs_per_cycle);
-    return *u;
-  };
-  const double miss_latency_cycles = mem.unloaded_miss_latency_s() * cfg.clock_hz;
-  const uint64_t seed = mix64(d.seed ^ mix64((uint64_t{fw.frame} << 32) | work.kernel_index));
-  const uint64_t g0 = fb.item_first[item];
-  const WorkItem& wi = fw.items[item];
-  const double fusion = cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0;
-  const double gpu_bytes_per_batch = static_cast<double>(wi.gpu_dram_bytes) / fusion / nb;
-  Runner r{positions, fw.frame, work.layout->params.dims, grid_base_address(work.encoding_id),
-           mem,       gpu_bytes_per_batch,
-           {},        {},
-           {}};
-  const uint64_t windows = (nb + nfps - 1) / nfps;
-  const KernelCost cost = kernel_cost(work.queries, nb, cfg);
-  plan.exact = cost.whole;
+  if (full || grids.empty()) return out;
 
-  // Simulates window w: its batches side by side on their NFPs, each over [offset, offset + q)
-  // of its queries (all of them when q == 0) after up to `warmup` queries before that range
-  // (from the NFP's previous batch when the range starts the batch and that batch was skipped).
-  // Their misses reach the shared L2 stand-in interleaved in chunks, as concurrent NFPs' do.
-  // Returns the per-batch counts scaled to whole batches, and the window's encode cycles.
-  auto run_window = [&](uint64_t w, double offset_frac, uint64_t q, uint64_t warmup,
-                        std::vector<std::vector<LevelCounters>>& out) {
-    struct Job {
-      LevelUnits* units;
-      uint64_t first, begin, count, done;
-      std::vector<LevelCounters> c;
+  double h2 = 0, total = 0;
+  for (uint32_t grid = 0; grid < grids.size(); ++grid) {
+    const std::vector<Window>& wins = grids[grid];
+    if (wins.empty()) continue;
+    const double grid_queries = wins.back().cum + wins.back().queries;
+    // The grid's share of the frame's window budget, at least two.
+    const uint64_t s = std::max<uint64_t>(
+        2, static_cast<uint64_t>(std::llround(d.sample_windows * grid_queries / frame_queries)));
+    GridSampler sampler(fw, fb, cfg, positions, mem, state, grid);
+    const uint64_t seed = mix64(d.seed ^ mix64((uint64_t{fw.frame} << 32) | grid));
+    auto assign = [&](const Window& w, size_t from, size_t to) {
+      EncodePlan& plan = out.plans[w.item][w.k];
+      for (uint64_t i = w.lo; i < w.hi; ++i)
+        plan.sample_of_batch[i] = static_cast<uint32_t>(from + (i - w.lo) % std::max<size_t>(1, to - from));
     };
-    std::vector<Job> jobs;
-    const uint64_t lo = w * nfps, hi = std::min(nb, lo + nfps);
-    mem.sample_pollute(r.pollution_per_batch * double(hi - lo));
-    for (uint64_t i = lo; i < hi; ++i) {
-      const uint64_t g = g0 + i, nfp = g % nfps;
-      LevelUnits& units = units_of(nfp);
-      uint64_t first, count;
-      batch_range(work.queries, nb, i, &first, &count);
-      const uint64_t len = q == 0 ? count : std::min(q, count);
-      const uint64_t begin = static_cast<uint64_t>(offset_frac * double(count - len));
-      r.discard.assign(levels, LevelCounters{});
-      // Warm-up: the `warmup` queries the NFP ran just before this range and that the sampler
-      // has not simulated yet, from this batch and then the NFP's previous batches of the grid,
-      // oldest first, so its SRAMs (and the L2) hold what they would.
-      SamplerNfp& f = state.nfps[nfp];
-      uint64_t& last_g = f.last_batch[work.encoding_id];
-      uint64_t& last_end = f.last_end[work.encoding_id];
-      struct Segment {
-        uint32_t kernel;
-        uint64_t first, count;
-      };
-      std::vector<Segment> segs;
-      uint64_t need = warmup;
-      const uint64_t here = std::min(need, begin);
-      segs.push_back({work.kernel_index, first + begin - here, here});
-      need -= here;
-      for (uint64_t pg = g; need > 0 && pg >= nfps;) {
-        pg -= nfps;
-        if (last_g != UINT64_MAX && pg < last_g) break;
-        uint32_t pk;
-        uint64_t pf, pc;
-        if (!batch_of_grid(fw, fb, pg, work.encoding_id, &pk, &pf, &pc)) break;
-        const uint64_t from = pg == last_g ? std::min(last_end, pc) : 0;
-        const uint64_t take = std::min(need, pc - from);
-        segs.push_back({pk, pf + pc - take, take});
-        need -= take;
-        if (pg == last_g) break;
+    // A sampled window's counts live in the plan of its own kernel; another kernel copies them
+    // into its plan once and points its batches there.
+    std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t, size_t>, size_t> copied;
+    auto adopt = [&](const Window& dst, const Window& src, size_t from, size_t to) {
+      if (dst.item == src.item && dst.k == src.k) {
+        assign(dst, from, to);
+        return;
       }
-      for (auto it = segs.rbegin(); it != segs.rend(); ++it)
-        if (it->count) r.run(units, it->kernel, it->first, it->count, r.discard);
-      last_g = g;
-      last_end = begin + len;
-      jobs.push_back({&units, first, begin, len, 0, std::vector<LevelCounters>(levels)});
-    }
-    constexpr uint64_t kChunk = 256;
-    for (bool busy = true; busy;) {
-      busy = false;
-      for (Job& job : jobs) {
-        if (job.done >= job.count) continue;
-        const uint64_t n = std::min(kChunk, job.count - job.done);
-        r.run(*job.units, work.kernel_index, job.first + job.begin + job.done, n, job.c);
-        job.done += n;
-        busy = busy || job.done < job.count;
+      EncodePlan& plan = out.plans[dst.item][dst.k];
+      const auto key = std::make_tuple(dst.item, dst.k, src.item, src.k, from);
+      auto it = copied.find(key);
+      if (it == copied.end()) {
+        const EncodePlan& sp = out.plans[src.item][src.k];
+        it = copied.emplace(key, plan.samples.size()).first;
+        for (size_t j = from; j < to; ++j) plan.samples.push_back(sp.samples[j]);
       }
+      for (uint64_t i = dst.lo; i < dst.hi; ++i)
+        plan.sample_of_batch[i] =
+            static_cast<uint32_t>(it->second + (i - dst.lo) % std::max<size_t>(1, to - from));
+    };
+    if (wins.size() <= 2 * s) {
+      // Too few windows for a sample to save much, or to estimate its error: all of them, whole.
+      for (const Window& w : wins) {
+        EncodePlan& plan = out.plans[w.item][w.k];
+        const size_t from = plan.samples.size();
+        double ins;
+        total += sampler.run_window(w, 0, 0, d.warmup_queries, plan.samples, &ins);
+        assign(w, from, plan.samples.size());
+      }
+      continue;
     }
-    double cycles = 0;
-    for (Job& job : jobs) {
-      uint64_t first, count;
-      batch_range(work.queries, nb, lo + (&job - jobs.data()), &first, &count);
-      cycles += job.count ? encode_cycles(job.c, double(count) / job.count, timing,
-                                          miss_latency_cycles)
-                          : 0;
-      out.push_back(std::move(job.c));
+    out.exact = false;
+    // Systematic sample proportional to queries: stratum c holds the grid's queries in
+    // [c, c + 1) x grid_queries / s and is represented by the window at a seeded point of it.
+    const double u = double(mix64(seed) >> 11) * 0x1.0p-53;
+    std::vector<size_t> picked, stratum_pick(s);
+    for (uint64_t c = 0; c < s; ++c) {
+      const double at = (double(c) + u) * grid_queries / double(s);
+      size_t w = static_cast<size_t>(
+          std::upper_bound(wins.begin(), wins.end(), at,
+                           [](double x, const Window& win) { return x < win.cum; }) -
+          wins.begin());
+      w = w == 0 ? 0 : w - 1;
+      if (picked.empty() || picked.back() != w) picked.push_back(w);
+      stratum_pick[c] = picked.size() - 1;
     }
-    return cycles;
-  };
-
-  plan.sample_of_batch.resize(nb);
-  if (cost.whole) {
-    // Every window, every batch whole: exact counts for each batch.
-    for (uint64_t w = 0; w < windows; ++w) plan.cycles += run_window(w, 0, 0, 0, plan.samples);
-    for (uint64_t i = 0; i < nb; ++i) plan.sample_of_batch[i] = static_cast<uint32_t>(i);
-  } else {
-    // Systematic sample of windows: s evenly spaced windows from a seeded start, each at a seeded
-    // offset into its batches. Frames change smoothly along the dealing order (image regions,
-    // ray depth), which evenly spaced windows follow better than random ones; the spread of
-    // successive windows estimates the variance, offsets included.
-    const uint64_t s = std::min<uint64_t>(d.sample_windows, windows);
-    const double start = double(mix64(seed) >> 11) * 0x1.0p-53;
-    std::vector<uint64_t> picked;
-    for (uint64_t c = 0; c < s; ++c)
-      picked.push_back(std::min<uint64_t>(windows - 1, static_cast<uint64_t>(
-                                                           (double(c) + start) * double(windows) / double(s))));
-    std::sort(picked.begin(), picked.end());
-    std::vector<double> y;                             // cycles per sampled window
-    std::vector<std::pair<size_t, size_t>> in_sample;  // its batches' range in plan.samples
-    uint64_t prev = UINT64_MAX;
-    double l2_insert_per_window = 0;  // bytes a window's misses installed in L2, last measured
-    for (uint64_t w : picked) {
-      // The skipped windows' traffic passed the L2 meanwhile: the GPU's, and the NGPC misses the
-      // last sampled window measured.
-      if (prev != UINT64_MAX && w > prev + 1)
-        mem.sample_pollute(double(w - prev - 1) *
-                           (r.pollution_per_batch * double(nfps) + l2_insert_per_window));
+    std::vector<double> y;  // cycles per query of each sampled window
+    std::vector<std::pair<size_t, size_t>> range;  // its batches in its plan's samples
+    double inserted_per_window = 0;
+    size_t prev = SIZE_MAX;
+    for (size_t p : picked) {
+      const Window& w = wins[p];
+      // The skipped windows' traffic passed the L2 meanwhile: the GPU's share of their items, and
+      // the NGPC's misses as the last sampled window measured them.
+      double skipped = 0;
+      for (size_t j = prev == SIZE_MAX ? 0 : prev + 1; j < p; ++j) {
+        const Window& x = wins[j];
+        const WorkItem& wi = fw.items[x.item];
+        const double fusion = cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0;
+        skipped += double(wi.gpu_dram_bytes) / fusion * double(x.hi - x.lo) /
+                       double(fb.item_batches[x.item]) +
+                   (prev == SIZE_MAX ? 0 : inserted_per_window);
+      }
+      mem.sample_pollute(skipped);
+      EncodePlan& plan = out.plans[w.item][w.k];
       const size_t from = plan.samples.size();
-      const double offset = double(mix64(seed ^ (w * 0x9e3779b97f4a7c15ull)) >> 11) * 0x1.0p-53;
-      y.push_back(run_window(w, offset, d.sample_queries, d.warmup_queries, plan.samples));
-      in_sample.emplace_back(from, plan.samples.size());
-      double inserted = 0;
-      for (size_t j = from; j < plan.samples.size(); ++j) {
-        uint64_t f0, cnt;
-        batch_range(work.queries, nb, w * nfps + (j - from), &f0, &cnt);
-        const double scale = plan.samples[j].empty() || plan.samples[j][0].queries == 0
-                                 ? 0
-                                 : double(cnt) / double(plan.samples[j][0].queries);
-        for (const LevelCounters& c : plan.samples[j]) inserted += double(c.dram_bytes) * scale;
-      }
-      l2_insert_per_window = inserted;
-      prev = w;
+      const double offset =
+          double(mix64(seed ^ (p * 0x9e3779b97f4a7c15ull + 1)) >> 11) * 0x1.0p-53;
+      const double cycles =
+          sampler.run_window(w, offset, d.sample_queries, d.warmup_queries, plan.samples,
+                             &inserted_per_window);
+      y.push_back(cycles / w.queries);
+      range.emplace_back(from, plan.samples.size());
+      prev = p;
     }
-    // Each batch takes the batch at its place in the nearest sampled window.
-    for (uint64_t i = 0; i < nb; ++i) {
-      const uint64_t w = i / nfps;
-      size_t best = 0;
-      auto dist = [&](size_t p) { return picked[p] > w ? picked[p] - w : w - picked[p]; };
-      for (size_t p = 1; p < picked.size(); ++p)
-        if (dist(p) < dist(best)) best = p;
-      const auto [from, to] = in_sample[best];
-      plan.sample_of_batch[i] = static_cast<uint32_t>(from + (i % nfps) % std::max<size_t>(1, to - from));
+    // Every window takes the sampled window of its stratum (by its middle query).
+    for (const Window& w : wins) {
+      const double mid = w.cum + w.queries / 2;
+      const uint64_t c = std::min<uint64_t>(s - 1, static_cast<uint64_t>(mid * double(s) / grid_queries));
+      const size_t best = stratum_pick[c];
+      adopt(w, wins[picked[best]], range[best].first, range[best].second);
     }
+    if (std::getenv("NGPC_DBG")) {
+      std::fprintf(stderr, "grid %u windows %zu picked %zu y:", grid, wins.size(), picked.size());
+      for (double a : y) std::fprintf(stderr, " %.4g", a);
+      std::fprintf(stderr, "\n");
+    }
+    // Estimate and its interval: y's successive differences (systematic sample), Student's t.
     double m = 0, v = 0;
     for (double a : y) m += a;
     m /= double(y.size());
     for (size_t c = 1; c < y.size(); ++c) v += (y[c] - y[c - 1]) * (y[c] - y[c - 1]);
-    v /= 2.0 * double(std::max<size_t>(1, y.size() - 1));  // successive differences
-    const double fpc = std::max(0.0, 1.0 - double(y.size()) / double(windows));
-    plan.cycles = m * double(windows);
-    plan.rel_err_cycles = m > 0 && y.size() >= 2 ? student_t975(y.size() - 1) *
-                                                       std::sqrt(v / double(y.size()) * fpc) / m
-                                                 : 0.0;
+    v /= 2.0 * double(std::max<size_t>(1, y.size() - 1));
+    const double fpc = std::max(0.0, 1.0 - double(y.size()) / double(wins.size()));
+    const double est = m * grid_queries;
+    const double half = y.size() >= 2 ? student_t975(y.size() - 1) *
+                                            std::sqrt(v / double(y.size()) * fpc) * grid_queries
+                                      : est;
+    out.worst_rel_err = std::max(out.worst_rel_err, est > 0 ? half / est : 0);
+    h2 += half * half;
+    total += est;
   }
-  plan.sample.assign(levels, LevelCounters{});
-  for (const auto& smp : plan.samples)
-    for (size_t l = 0; l < levels && l < smp.size(); ++l) plan.sample[l] += smp[l];
-  plan.sampled_queries = plan.sample.empty() ? 0 : plan.sample[0].queries;
-  return plan;
+  out.rel_err = total > 0 ? std::sqrt(h2) / total : 0;
+  for (auto& item : out.plans)
+    for (EncodePlan& plan : item) {
+      if (plan.samples.empty()) continue;
+      plan.sample.assign(plan.samples[0].size(), LevelCounters{});
+      for (const auto& smp : plan.samples)
+        for (size_t l = 0; l < plan.sample.size() && l < smp.size(); ++l) plan.sample[l] += smp[l];
+    }
+  return out;
 }
 
 }  // namespace ngpc

@@ -1,14 +1,16 @@
-// Prepares an encode kernel for the timing simulation: measures its level-unit rates at address
-// level on a seeded sample of its batches (sampled mode), or marks it for full per-batch
-// simulation, and derives its L2/DRAM split and miss latency.
+// Address-level sampling of a frame's encode work (methodology, not hardware; docs/sampling.md).
 //
-// Sampling follows the dispatcher: batches are numbered through the frame and dealt to the NFPs
-// in turn, so NFP x runs global batches x, x + N, x + 2N, ... The sampler shadows one NFP x
-// (seeded per frame) whose SRAM state persists through the frame, as a real NFP's does: it
-// simulates a seeded subset of x's own batches, each after the tail of x's previous batch when
-// that one was skipped. A kernel too small to reach x is evaluated on copies of x's state (any
-// NFP's SRAMs hold "its previous batches", as x's do). The spread of cycles per query over the
-// sampled batches gives the reported sampling error.
+// The dispatcher deals a step's batches to the N NFPs in turn, so the frame's encode work is a
+// sequence of time windows: N consecutive batches that the N NFPs run side by side. Sampled mode
+// simulates a per-frame budget of windows at address level, with every NFP's SRAM state (kept
+// through the frame, NFP g mod N running the frame's batch g) and the memory system's L2
+// stand-in shared by all of them, so the NFPs' common misses meet in L2 as they do in the real
+// one. Windows are a systematic sample proportional to queries across all kernels of a grid; in
+// each sampled window every batch is simulated over a contiguous range of its queries at a seeded
+// offset, after a warm-up of the queries its NFP ran before that and the sampler skipped. Every
+// batch of the frame then carries the per-query counts of the batch at its place in its stratum's
+// sampled window. The spread of the sampled windows' cycles per query gives the reported 95 %
+// interval (Student's t). When sampling would save nothing the frame is simulated in full.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,6 @@
 #include "models/encoding/level_units.h"
 #include "models/machine_config.h"
 #include "models/memory/memory_system.h"
-#include "models/mix64.h"
 #include "models/positions.h"
 #include "models/workload.h"
 
@@ -38,23 +39,15 @@ struct FrameBatches {
 // One encode kernel of the current frame, as the sampler prepared it.
 struct EncodePlan {
   bool full_detail = false;  // every batch is simulated at address level on its NFP
-  // Sampled mode: per-level counts of the batches the sampler simulated (whole batches, or the
-  // sub-ranges of a sampled window scaled by the batch's queries), and which of them each of the
-  // kernel's batches takes: its own when exact, else the batch at its place in the nearest
-  // sampled window.
+  // Sampled mode: per-level counts of the batches the sampler simulated, and which of them each of
+  // the kernel's batches takes (its own when its window was simulated whole).
   std::vector<std::vector<LevelCounters>> samples;
   std::vector<uint32_t> sample_of_batch;
   std::vector<LevelCounters> sample;  // summed over `samples`
-  uint64_t sampled_queries = 0;
-  bool exact = false;         // every batch of the kernel was simulated whole
-  double rel_err_cycles = 0;  // 95 % half-width / mean of the kernel's encode cycles
-  double cycles = 0;          // estimated encode cycles of the kernel (all batches, all NFPs)
   const std::vector<LevelCounters>& counts_for(uint64_t i) const;
 };
 
-// The sampler's model of every NFP's level units (one set per encoding, reset at each frame),
-// which it runs through the kernels' sampled time windows: NFP g mod N runs the frame's g-th
-// batch, as the dispatcher deals them, so each NFP's SRAM state persists through the frame.
+// The sampler's model of every NFP's level units (one set per encoding, reset at each frame).
 struct SamplerNfp {
   std::vector<std::unique_ptr<LevelUnits>> units;  // by encoding id
   std::vector<uint64_t> last_batch;  // last global batch it simulated queries of, by encoding
@@ -65,18 +58,18 @@ struct SamplerState {
   std::vector<SamplerNfp> nfps;
 };
 
-// `full`: simulate this kernel's every batch on its NFP (detail mode "full", or a frame too small
-// for sampling to save anything, see sampling_saves_work).
-// `mem` says how the grid's misses are served (their latency enters the sampled cycles).
-EncodePlan plan_encode_kernel(const FrameWork& fw, uint32_t item, uint32_t k,
-                              const FrameBatches& batches, const Config& cfg,
-                              const PositionSource* positions, MemoryIf& mem,
-                              SamplerState& state, bool full);
+// The sampler's verdict on a frame.
+struct FrameSample {
+  std::vector<std::vector<EncodePlan>> plans;  // [item][encode kernel]
+  double rel_err = 0;       // 95 % half-width / estimate of the frame's encode cycles
+  double worst_rel_err = 0;  // the same for the grid with the widest interval
+  bool exact = true;         // every query was simulated at address level
+};
 
-// Sampling a frame costs, per encode kernel, sample_windows windows of one sub-range of
-// sample_queries queries plus warm-up per batch (or the whole kernel when that is cheaper); when
-// simulating every query costs no more, sampled mode simulates the frame in full.
-bool sampling_saves_work(const FrameWork& fw, const FrameBatches& batches, const Config& cfg);
+// Plans every encode kernel of `fw`. `full`: detail mode "full" (engines simulate everything).
+FrameSample plan_frame(const FrameWork& fw, const FrameBatches& batches, const Config& cfg,
+                       const PositionSource* positions, MemoryIf& mem, SamplerState& state,
+                       bool full);
 
 // Positions of queries [first, first + n) of a kernel: from the trace's scene, or uniform in the
 // unit cube when the trace has none.

@@ -137,7 +137,7 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
   st.add("sampling_exact", exact ? 1.0 : 0.0, "",
          "1 when every query of every frame was simulated at address level, else 0");
   st.add("sampling_kernel_max_rel_err_pct", kerr * 100, "%",
-         "largest 95 % relative half-width of one encode kernel's sampled cycles per query");
+         "largest 95 % relative half-width of one grid's sampled encode cycles in a frame");
   st.add("ngpc_l2_bytes_per_frame", link_b / n, "B", "bytes over the NGPC's L2 link per frame");
   st.add("ngpc_l2_bandwidth_gbps", safe_div(link_b, T) / 1e9, "GB/s",
          "mean NGPC L2-link bandwidth (decimal GB)");
