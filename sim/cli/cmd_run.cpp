@@ -27,7 +27,8 @@ namespace {
 const char* kRunUsage =
     "usage: ngpc-sim run [--config F] [--set path=value]... (--trace FILE | --app APP --resolution "
     "RES\n"
-    "                    [--encoding ENC] [--queries-per-pixel Q] [--trace-seed S]) [--frames a:b]\n"
+    "                    [--encoding ENC] [--queries-per-pixel Q] [--trace-seed S]) [--frames "
+    "a:b]\n"
     "                    [--out DIR] [--json] [--detail sampled|full] [--seed S]\n"
     "       ngpc-sim run --default-experiment   the four bundled apps at 4K on the default "
     "machine\n\n"
@@ -35,7 +36,8 @@ const char* kRunUsage =
     "the\n"
     "GPU, power, energy, area, bandwidth and the resource that bounded the frame. A workload\n"
     "(--app ...) uses the bundled trace that records exactly its generator inputs, else generates\n"
-    "the trace once into the trace cache (docs/workloads.md). --seed is the address-level sampling\n"
+    "the trace once into the trace cache (docs/workloads.md). --seed is the address-level "
+    "sampling\n"
     "seed; --trace-seed the generated scene's.\n";
 
 struct Experiment {

@@ -7,8 +7,8 @@
 #include "sim/error.h"
 #include "sim/gpu_baseline/cost_model.h"
 #include "sim/gpu_baseline/profile.h"
-#include "sim/workloads/generator.h"
 #include "sim/trace/trace_io.h"
+#include "sim/workloads/generator.h"
 #include "sim/workloads/trace_cache.h"
 
 namespace ngpc::cli {

@@ -47,11 +47,11 @@ std::string matching_bundled(const GenOptions& o) {
   try {
     const Trace t = read_trace(path);
     const Header& h = t.header;
-    const bool same = h.app == o.app && (h.encoding.empty() ? "hashgrid" : h.encoding) == o.encoding &&
-                      h.width == o.width && h.height == o.height &&
-                      h.queries_per_pixel == o.queries_per_pixel && h.seed == o.seed &&
-                      t.frames.size() == o.frames &&
-                      h.gpu_time_source == "model:" + gpu::default_gpu_profile().name;
+    const bool same =
+        h.app == o.app && (h.encoding.empty() ? "hashgrid" : h.encoding) == o.encoding &&
+        h.width == o.width && h.height == o.height && h.queries_per_pixel == o.queries_per_pixel &&
+        h.seed == o.seed && t.frames.size() == o.frames &&
+        h.gpu_time_source == "model:" + gpu::default_gpu_profile().name;
     return same ? path : "";
   } catch (const InputError&) {
     return "";  // not a usable trace: generate instead
@@ -95,7 +95,8 @@ std::string trace_cache_dir(const std::string& override_dir) {
   if (const char* e = std::getenv("NGPC_TRACE_CACHE"); e && *e) return e;
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
     return std::string(x) + "/ngpc-sim/traces";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/ngpc-sim/traces";
+  if (const char* h = std::getenv("HOME"); h && *h)
+    return std::string(h) + "/.cache/ngpc-sim/traces";
   throw InputError(
       "no trace cache directory: set NGPC_TRACE_CACHE (or HOME), or pass --trace-cache DIR");
 }
@@ -112,14 +113,14 @@ WorkloadTrace locate_workload_trace(const Workload& w, const std::string& cache_
   }
   char q[40];
   std::snprintf(q, sizeof q, "%.17g", o.queries_per_pixel);
-  const std::string key = hash_hex(source_fingerprint() + "|" + o.app + "|" + o.encoding + "|" +
-                                   std::to_string(o.width) + "x" + std::to_string(o.height) +
-                                   "|" + q + "|" + std::to_string(o.seed) + "|" +
-                                   std::to_string(o.frames) + "|" + gpu::default_gpu_profile().name);
-  r.path = (fs::path(cache_dir) / (o.app + "-" + o.encoding + "-" + std::to_string(o.width) + "x" +
-                                   std::to_string(o.height) + "-q" + qpp_text(o.queries_per_pixel) +
-                                   "-s" + std::to_string(o.seed) + "-f" +
-                                   std::to_string(o.frames) + "-" + key + ".json"))
+  const std::string key = hash_hex(
+      source_fingerprint() + "|" + o.app + "|" + o.encoding + "|" + std::to_string(o.width) + "x" +
+      std::to_string(o.height) + "|" + q + "|" + std::to_string(o.seed) + "|" +
+      std::to_string(o.frames) + "|" + gpu::default_gpu_profile().name);
+  r.path = (fs::path(cache_dir) /
+            (o.app + "-" + o.encoding + "-" + std::to_string(o.width) + "x" +
+             std::to_string(o.height) + "-q" + qpp_text(o.queries_per_pixel) + "-s" +
+             std::to_string(o.seed) + "-f" + std::to_string(o.frames) + "-" + key + ".json"))
                .string();
   r.identity = "generated:" + key;
   return r;
@@ -131,7 +132,8 @@ WorkloadTrace workload_trace(const Workload& w, const std::string& cache_dir, bo
   std::error_code ec;
   if (r.bundled || fs::is_regular_file(r.path, ec)) return r;
   fs::create_directories(cache_dir, ec);
-  if (ec) throw InputError("trace cache " + cache_dir + ": cannot create directory: " + ec.message());
+  if (ec)
+    throw InputError("trace cache " + cache_dir + ": cannot create directory: " + ec.message());
   LockFile lock;
   // One lock for the whole cache: generating takes milliseconds, and a single file leaves no
   // per-entry lock files behind.
