@@ -207,6 +207,7 @@ int cmd_sweep(const Args& args) {
 
   if (vm.count("emit-jobs") || vm.count("emit-slurm")) {
     make_dir(out + "/points", "--out");
+    const DirLock lock(out);  // not while a sweep runs there
     write_manifest(out, m);
     if (vm.count("emit-jobs")) {
       const std::string f = vm["emit-jobs"].as<std::string>();
