@@ -121,10 +121,13 @@ SweepOutcome run_sweep(const std::string& out, const Manifest& m,
     const size_t i = running.at(pid);
     running.erase(pid);
     const ManifestPoint& p = m.points[i];
-    if (WIFSIGNALED(status) &&
-        (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGHUP))
-      return;  // interrupted, not failed: it stays to be run
+    const bool interrupted =
+        WIFSIGNALED(status) &&
+        (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGHUP);
     PointResult r = read_point_result(out, p);
+    // Stopped before it finished: it stays to be run. (One stopped after writing its record is
+    // finished, and counted.)
+    if (interrupted && r.status != PointStatus::ok) return;
     if (r.status == PointStatus::pending) {
       // The child ended without recording an outcome (crash, out of memory, identity changed).
       r.status = PointStatus::failed;

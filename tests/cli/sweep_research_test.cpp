@@ -313,7 +313,7 @@ TEST_F(SweepResearch, ProgressIsABarOnATerminalLinesOtherwiseAndQuietSilences) {
   EXPECT_NE(tty.out.find(", ETA "), std::string::npos) << tty.out;
 }
 
-TEST_F(SweepResearch, SigintAndSigtermKeepFinishedPointsAndARerunFinishesTheRest) {
+TEST_F(SweepResearch, SigintAndSigtermKeepFinishedPointsAndARerunFinishesTheRestSlow) {
   const std::string spec = slow_spec(dir);
   const fs::path out = dir / "out";
   size_t kept = 0;
@@ -346,7 +346,7 @@ TEST_F(SweepResearch, SigintAndSigtermKeepFinishedPointsAndARerunFinishesTheRest
   EXPECT_EQ(csv_without_wall_clock(out), csv_without_wall_clock(dir / "whole"));
 }
 
-TEST_F(SweepResearch, SigkillLosesNoFinishedPointAndLeavesNoOrphans) {
+TEST_F(SweepResearch, SigkillLosesNoFinishedPointAndLeavesNoOrphansSlow) {
   const std::string spec = slow_spec(dir);
   const fs::path out = dir / "killed";
   Background b(sweep(spec, out, "-j 2"), dir / "bg");
