@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ngpc-sim needs; does nothing when all are present. Idempotent.
 set -euo pipefail
+# python3-matplotlib: scripts/plot_sweep.py (run with /usr/bin/python3, Debian's interpreter);
+# parallel: GNU Parallel, which runs `sweep --emit-jobs` lists (a CI test uses the real one).
 pkgs=(g++ cmake make pkg-config libsystemc-dev libboost-program-options-dev nlohmann-json3-dev
-      libgtest-dev libvalijson-dev libbenchmark-dev)
+      libgtest-dev libvalijson-dev libbenchmark-dev python3-matplotlib parallel)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,6 +16,7 @@
 #include "sim/trace/bundled.h"
 #include "sim/trace/trace_io.h"
 #include "sim/util/atomic_file.h"
+#include "sim/workloads/trace_cache.h"
 
 namespace ngpc::cli {
 
@@ -26,14 +27,18 @@ namespace {
 const char* kRunUsage =
     "usage: ngpc-sim run [--config F] [--set path=value]... (--trace FILE | --app APP --resolution "
     "RES\n"
-    "                    [--encoding ENC]) [--frames a:b] [--out DIR] [--json] [--detail "
-    "sampled|full]\n"
-    "                    [--seed S]\n"
+    "                    [--encoding ENC] [--queries-per-pixel Q] [--trace-seed S]) [--frames "
+    "a:b]\n"
+    "                    [--out DIR] [--json] [--detail sampled|full] [--seed S]\n"
     "       ngpc-sim run --default-experiment   the four bundled apps at 4K on the default "
     "machine\n\n"
     "Replays every selected frame of the trace on the NGPC models and reports FPS, speed-up over "
     "the\n"
-    "GPU, power, energy, area, bandwidth and the resource that bounded the frame.\n";
+    "GPU, power, energy, area, bandwidth and the resource that bounded the frame. A workload\n"
+    "(--app ...) uses the bundled trace that records exactly its generator inputs, else generates\n"
+    "the trace once into the trace cache (docs/workloads.md). --seed is the address-level "
+    "sampling\n"
+    "seed; --trace-seed the generated scene's.\n";
 
 struct Experiment {
   LoadedConfig cfg;
@@ -57,16 +62,36 @@ Experiment load_experiment(const po::variables_map& vm) {
   return e;
 }
 
-std::string trace_path(const po::variables_map& vm) {
+// The trace file: --trace, or the workload of --app/--resolution/...: a bundled trace when one
+// records exactly those generator inputs, else generated once into the trace cache.
+std::string trace_path(const po::variables_map& vm, bool progress) {
+  const bool workload = vm.count("app") || vm.count("resolution") || vm.count("encoding") ||
+                        vm.count("queries-per-pixel") || vm.count("trace-seed");
   if (vm.count("trace")) {
-    if (vm.count("app")) throw InputError("give either --trace or --app/--resolution, not both");
+    if (workload)
+      throw InputError(
+          "give either --trace or --app/--resolution (with --encoding, --queries-per-pixel, "
+          "--trace-seed), not both");
     return vm["trace"].as<std::string>();
   }
   if (!vm.count("app") || !vm.count("resolution"))
     throw InputError("no trace: give --trace FILE, or --app and --resolution (see --help)");
-  return trace::find_bundled_trace(
-      vm["app"].as<std::string>(), vm["resolution"].as<std::string>(),
-      vm.count("encoding") ? vm["encoding"].as<std::string>() : "hashgrid");
+  trace::Workload w;
+  w.app = vm["app"].as<std::string>();
+  w.resolution = vm["resolution"].as<std::string>();
+  if (vm.count("encoding")) w.encoding = vm["encoding"].as<std::string>();
+  if (vm.count("queries-per-pixel")) {
+    w.queries_per_pixel = vm["queries-per-pixel"].as<double>();
+    if (!(w.queries_per_pixel > 0) || w.queries_per_pixel > trace::kMaxQueriesPerPixel)
+      throw InputError("--queries-per-pixel: expected a number in (0, 1e6]");
+  }
+  if (vm.count("trace-seed")) w.seed = vm["trace-seed"].as<uint64_t>();
+  const std::string cache =
+      trace::trace_cache_dir(vm.count("trace-cache") ? vm["trace-cache"].as<std::string>() : "");
+  bool generated = false;
+  const trace::WorkloadTrace t = trace::workload_trace(w, cache, &generated);
+  if (generated && progress) std::cerr << "ngpc-sim: generated " << t.path << "\n";
+  return t.path;
 }
 
 void write_outputs(const std::string& dir, const LoadedConfig& cfg, const StatSet& st,
@@ -113,10 +138,15 @@ int cmd_run(const Args& args) {
   add_config_options(options);
   options.add_options()("help,h", "print this help")("trace", po::value<std::string>(),
                                                      "trace file (format ngpc-trace v1)")(
-      "app", po::value<std::string>(), "bundled trace: nerf | nsdf | nvr | gia")(
-      "resolution", po::value<std::string>(), "bundled trace: 1080p | 4k | 8k")(
+      "app", po::value<std::string>(), "workload: nerf | nsdf | nvr | gia")(
+      "resolution", po::value<std::string>(), "workload: 1080p | 4k | 8k | WxH")(
       "encoding", po::value<std::string>(),
-      "bundled trace: hashgrid (default) | densegrid | lowres-densegrid")(
+      "workload: hashgrid (default) | densegrid | lowres-densegrid (nerf)")(
+      "queries-per-pixel", po::value<double>(),
+      "workload: encode queries per pixel (default: the app's nominal value)")(
+      "trace-seed", po::value<uint64_t>(), "workload: seed of the generated scene (default 1)")(
+      "trace-cache", po::value<std::string>(),
+      "directory of generated traces (default $NGPC_TRACE_CACHE, else ~/.cache/ngpc-sim/traces)")(
       "frames", po::value<std::string>(), "frame range a:b (half-open), a:, :b or a")(
       "out", po::value<std::string>(),
       "directory for config.json, stats.json, stats.csv, summary.txt, timeline.json")(
@@ -137,7 +167,7 @@ int cmd_run(const Args& args) {
   if (vm.count("default-experiment")) return default_experiment(vm, progress);
 
   const Experiment e = load_experiment(vm);
-  const trace::Trace t = trace::read_trace(trace_path(vm));
+  const trace::Trace t = trace::read_trace(trace_path(vm, !vm.count("no-progress")));
   ReplayOptions opt;
   if (vm.count("frames")) opt.frames = vm["frames"].as<std::string>();
   opt.progress = progress;

@@ -9,6 +9,7 @@
 #include "sim/gpu_baseline/profile.h"
 #include "sim/trace/trace_io.h"
 #include "sim/workloads/generator.h"
+#include "sim/workloads/trace_cache.h"
 
 namespace ngpc::cli {
 namespace {
@@ -103,15 +104,7 @@ int cmd_trace_gen(const Args& args) {
     profile = gpu::gpu_profile_from_arg(profile_arg);
   }
   // The provenance records the options that define the trace (not the output path).
-  const double qpp =
-      o.queries_per_pixel > 0 ? o.queries_per_pixel : trace::nominal_queries_per_pixel(o.app);
-  char qtext[32];
-  std::snprintf(qtext, sizeof qtext, "%.6g", qpp);
-  o.command_line = "trace gen --app " + o.app + " --resolution " + std::to_string(o.width) + "x" +
-                   std::to_string(o.height) + " --encoding " + o.encoding +
-                   " --queries-per-pixel " + qtext + " --frames " + std::to_string(o.frames) +
-                   " --seed " + std::to_string(o.seed) +
-                   (profile_arg.empty() ? "" : " --gpu-profile " + profile.name);
+  o.command_line = trace::gen_command_line(o, profile_arg.empty() ? "" : profile.name);
 
   const trace::Trace t = trace::generate_trace(o, profile);
   const std::string out = vm["output"].as<std::string>();

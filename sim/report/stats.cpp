@@ -113,6 +113,13 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
          "per frame, remaining kernels on the GPU alone (before)");
   st.add("gpu_rest_busy_ms", gpu_busy / n * 1e3, "ms",
          "per frame, GPU busy with the remaining kernels (after fusion and contention)");
+  // Amdahl's bound: the GPU still runs the remaining kernels (fused when gpu.fusion is on), so no
+  // frame can be shorter than they take without contention, however fast the NGPC is.
+  const double rest_fused_s = base_kind[2] / n / (cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0);
+  st.add("gpu_rest_fused_ms", rest_fused_s * 1e3, "ms",
+         "per frame, remaining kernels on the GPU after fusion, without contention");
+  st.add("amdahl_speedup_bound", safe_div(base / n, rest_fused_s), "x",
+         "Amdahl ceiling of the speed-up: GPU-only frame time / gpu_rest_fused_ms");
   st.add("ngpc_encode_busy_ms", enc_max / n * 1e3, "ms",
          "per frame, busiest NFP's encoding engine busy time (after)");
   st.add("ngpc_mlp_busy_ms", mlp_max / n * 1e3, "ms",

@@ -42,9 +42,7 @@ struct TempFile {
   }
 };
 
-}  // namespace
-
-void write_file_atomic(const std::string& path, const std::string& contents) {
+void write_file(const std::string& path, const std::string& contents, bool sync) {
   namespace fs = std::filesystem;
   if (path.empty()) throw InputError("cannot write a file with an empty name");
   std::error_code ec;
@@ -77,6 +75,7 @@ void write_file_atomic(const std::string& path, const std::string& contents) {
     p += n;
     left -= static_cast<size_t>(n);
   }
+  if (sync && fsync(tmp.fd) != 0) throw InputError(path + ": write failed: " + errno_text());
   int fd = tmp.fd;
   tmp.fd = -1;
   if (close(fd) != 0) throw InputError(path + ": write failed: " + errno_text());
@@ -84,6 +83,23 @@ void write_file_atomic(const std::string& path, const std::string& contents) {
     throw InputError(path + ": cannot replace the file: " + errno_text());
   }
   tmp.keep = true;
+  if (sync) {
+    const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      fsync(dfd);  // best effort: some file systems refuse fsync on directories
+      close(dfd);
+    }
+  }
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, const std::string& contents) {
+  write_file(path, contents, false);
+}
+
+void write_file_durable(const std::string& path, const std::string& contents) {
+  write_file(path, contents, true);
 }
 
 }  // namespace ngpc

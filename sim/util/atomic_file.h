@@ -12,4 +12,9 @@ namespace ngpc {
 // writable, or the write fails.
 void write_file_atomic(const std::string& path, const std::string& contents);
 
+// As write_file_atomic, and flushed to the disk (fsync of the file before the rename and of the
+// directory after it) before returning, so the new contents also survive a power loss. For records
+// that must not be lost once reported, such as a finished sweep point.
+void write_file_durable(const std::string& path, const std::string& contents);
+
 }  // namespace ngpc

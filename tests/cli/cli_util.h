@@ -66,13 +66,37 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// Runs `NGPC_BINARY <args>` through /bin/sh (quote arguments yourself, see shell_quote) and
-// captures its exit status, stdout and stderr.
-inline CmdResult run_cli(const std::string& args) {
+// Sets (or, with nullptr, removes) an environment variable for its lifetime; the child processes
+// run_cli starts inherit it.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
+    if (const char* old = std::getenv(name_.c_str())) had_ = true, old_ = old;
+    if (value)
+      setenv(name_.c_str(), value, 1);
+    else
+      unsetenv(name_.c_str());
+  }
+  ~ScopedEnv() {
+    if (had_)
+      setenv(name_.c_str(), old_.c_str(), 1);
+    else
+      unsetenv(name_.c_str());
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_, old_;
+  bool had_ = false;
+};
+
+// Runs a /bin/sh command line and captures its exit status, stdout and stderr.
+inline CmdResult run_shell(const std::string& command_line) {
   TempDir dir;
   const std::string out = (dir / "stdout").string(), err = (dir / "stderr").string();
-  const std::string command = shell_quote(NGPC_BINARY) + " " + args + " >" + shell_quote(out) +
-                              " 2>" + shell_quote(err) + " </dev/null";
+  const std::string command =
+      "(" + command_line + ") >" + shell_quote(out) + " 2>" + shell_quote(err) + " </dev/null";
   const int raw = std::system(command.c_str());
   CmdResult result;
   if (raw != -1 && WIFEXITED(raw)) {
@@ -83,6 +107,12 @@ inline CmdResult run_cli(const std::string& args) {
   result.out = read_text_file(out);
   result.err = read_text_file(err);
   return result;
+}
+
+// Runs `NGPC_BINARY <args>` through /bin/sh (quote arguments yourself, see shell_quote) and
+// captures its exit status, stdout and stderr.
+inline CmdResult run_cli(const std::string& args) {
+  return run_shell(shell_quote(NGPC_BINARY) + " " + args);
 }
 
 }  // namespace ngpc::test
