@@ -47,7 +47,16 @@ SweepSpec read_sweep_spec(const std::string& path) {
   }
   if (const Value t = j.find("traces"); t.present()) {
     const size_t n = t.expect_array(1, kMaxSweepPoints, "a non-empty array of trace files");
-    for (size_t i = 0; i < n; ++i) s.traces.push_back(rel_to(base, t.at(i).string("a file name")));
+    for (size_t i = 0; i < n; ++i) {
+      const Value item = t.at(i);
+      s.traces.push_back(rel_to(base, item.string("a file name")));
+      // Checked here so a typo stops the sweep before any point runs (a point's own errors only
+      // fail that point).
+      std::error_code ec;
+      if (!fs::is_regular_file(s.traces.back(), ec)) {
+        item.fail("trace file \"" + s.traces.back() + "\" does not exist");
+      }
+    }
   }
   if (const Value a = j.find("apps"); a.present()) {
     const size_t n =
