@@ -54,7 +54,11 @@ Experiment load_experiment(const po::variables_map& vm) {
       throw InputError("--detail: expected 'sampled' or 'full', got '" + d + "'");
     sets.push_back("detail.mode=" + d);
   }
-  if (vm.count("seed")) sets.push_back("detail.seed=" + std::to_string(vm["seed"].as<uint64_t>()));
+  if (vm.count("seed")) {
+    // The largest seed JSON Schema validation handles (a signed 64-bit integer).
+    const uint64_t seed = parse_whole_number("--seed", vm["seed"].as<std::string>(), 0, INT64_MAX);
+    sets.push_back("detail.seed=" + std::to_string(seed));
+  }
   Experiment e;
   e.cfg = load_config(vm.count("config") ? vm["config"].as<std::string>() : "", sets);
   e.tech = load_tech_table(resolve_config_ref(e.cfg.config, e.cfg.config.tech.table),
@@ -152,7 +156,7 @@ int cmd_run(const Args& args) {
       "directory for config.json, stats.json, stats.csv, summary.txt, timeline.json")(
       "json", "print the stats JSON on stdout instead of the summary")(
       "detail", po::value<std::string>(), "address-level detail: sampled | full")(
-      "seed", po::value<uint64_t>(), "seed of the address-level sampling")(
+      "seed", po::value<std::string>(), "seed of the address-level sampling, 0..2^63-1")(
       "no-progress", "no progress line on stderr")(
       "default-experiment", "run the four bundled apps at 4K and print one row per app");
   po::variables_map vm;

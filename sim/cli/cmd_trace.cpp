@@ -1,5 +1,6 @@
 // ngpc-sim trace gen|info|import-nsys: make, inspect and import kernel traces (format v1).
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -138,7 +139,10 @@ int trace_import_nsys(const Args& args) {
     throw InputError("missing the CSV FILE (try ngpc-sim trace import-nsys --help)");
   }
   if (!vm.count("output")) throw InputError("missing -o/--output TRACE.json");
-  if (o.frame_gap_ns < 0) throw InputError("--frame-gap-ns: expected a duration >= 0 ns");
+  if (!(o.frame_gap_ns >= 0) || !std::isfinite(o.frame_gap_ns)) {
+    throw InputError("--frame-gap-ns: expected a duration >= 0 ns, got " +
+                     std::to_string(o.frame_gap_ns));
+  }
   if (o.frame_gap_ns > 0 && !o.frame_marker.empty()) {
     throw InputError("--frame-marker and --frame-gap-ns exclude each other: pick one rule");
   }

@@ -1,7 +1,10 @@
 #include "sim/cli/common_options.h"
 
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "sim/error.h"
 
 namespace ngpc::cli {
 
@@ -23,6 +26,25 @@ LoadedConfig load_config_from(const po::variables_map& vm) {
   const std::vector<std::string> sets =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   return load_config(path, sets);
+}
+
+uint64_t parse_whole_number(const std::string& option, const std::string& text, uint64_t lo,
+                            uint64_t hi) {
+  if (text.empty() || text.size() > 20 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    throw InputError(option + ": expected a whole number, got \"" + text + "\"");
+  }
+  uint64_t v = 0;
+  try {
+    v = std::stoull(text);
+  } catch (const std::exception&) {
+    throw InputError(option + ": number out of range: \"" + text + "\"");
+  }
+  if (v < lo || v > hi) {
+    throw InputError(option + ": expected " + std::to_string(lo) + ".." + std::to_string(hi) +
+                     ", got " + text);
+  }
+  return v;
 }
 
 }  // namespace ngpc::cli

@@ -1,9 +1,8 @@
 // Semantic pass of the config loader: JSON -> ngpc::Config in base units, with the typed accessors
 // of sim/json/value.h, the bounds of config_limits.h and the checks JSON Schema cannot express
-// (powers of two, multiples, cross-field limits, the host-memory estimate).
+// (powers of two, multiples, cross-field limits).
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <iterator>
 #include <limits>
 #include <string_view>
@@ -168,39 +167,6 @@ void read_gpu(const Value& gpu, GpuConfig& g) {
   g.pipeline_depth = count(gpu.get("pipeline_depth"), 1, lim::kMaxFifoDepth);
 }
 
-std::string gib_text(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1ull << 30));
-  return buf;
-}
-
-// Grid SRAM tags (two 8-byte words per way) of every engine that may simulate addresses: each NFP
-// (full detail, or sampled mode falling back to it) and the sampler's model of each NFP. Each
-// grid level gets capacity / ceil(levels / units) bytes, so one grid's levels together hold at most
-// min(units, 32) x capacity bytes, in lines of at least line_bytes. Per grid of the trace.
-void check_host_memory(const Value& root, const Config& c) {
-  const GridSramConfig& g = c.nfp.encoding.grid_sram;
-  const double engines = 2.0 * c.cluster.scaling_factor;
-  const double units = std::min<double>(c.nfp.encoding.level_units, lim::kMaxLevelUnits);
-  const double tags = engines * units * (double(g.capacity_bytes) / g.line_bytes) * 16.0;
-  const double positions = (c.cluster.scaling_factor + 1.0) * c.cluster.batch_size * 12.0;
-  const double need = tags + positions;
-  if (need <= double(lim::kMaxAddressModelBytes)) return;
-  const Value nfp = root.get("nfp");
-  const Value enc = nfp.get("encoding");
-  const Value sram = enc.get("grid_sram");
-  sram.get("capacity")
-      .fail("with cluster.scaling_factor " + std::to_string(c.cluster.scaling_factor) +
-            ", nfp.encoding.level_units " + std::to_string(c.nfp.encoding.level_units) +
-            ", line_bytes " + std::to_string(g.line_bytes) + " B and cluster.batch_size " +
-            std::to_string(c.cluster.batch_size) + " the address-level model may need " +
-            gib_text(need) +
-            " of host memory per grid ((NFPs + 2) x level units x capacity / line_bytes x " +
-            "16 B of SRAM tags, plus 12 B per query of a batch per NFP); the limit is " +
-            gib_text(double(lim::kMaxAddressModelBytes)) +
-            " (docs/input-limits.md): lower one of them");
-}
-
 }  // namespace
 
 Config build_config(const json& effective, const OriginFn& origin) {
@@ -224,11 +190,10 @@ Config build_config(const json& effective, const OriginFn& origin) {
   c.detail.sample_windows = count(detail.get("sample_windows"), 2, lim::kMaxSampleWindows);
   c.detail.sample_queries = count(detail.get("sample_queries"), 0, lim::kMaxBatchSize);
   c.detail.warmup_queries = count(detail.get("warmup_queries"), 0, lim::kMaxWarmupQueries);
-  c.detail.seed = detail.get("seed").integer(0, std::numeric_limits<uint64_t>::max());
+  c.detail.seed = detail.get("seed").integer(0, lim::kMaxSeed);
   const Value tech = root.get("tech");
   c.tech.table = tech.get("table").nonempty_string();
   c.tech.node = tech.get("node").nonempty_string();
-  check_host_memory(root, c);
   return c;
 }
 

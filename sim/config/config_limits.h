@@ -37,6 +37,9 @@ inline constexpr uint64_t kMaxWarmupQueries = kMaxBatchSize;
 // Every latency given in cycles: 1 ms at 1 GHz.
 inline constexpr uint64_t kMaxLatencyCycles = 1000000;
 
+// detail.seed: JSON Schema validation (valijson) reads integers as signed 64-bit.
+inline constexpr uint64_t kMaxSeed = 9223372036854775807ull;
+
 // Quantities, in the family's units.
 inline constexpr const char* kMaxGridSramCapacity = "1 GiB";  // per level unit (paper: 1 MB)
 inline constexpr const char* kMaxLineBytes = "4 KiB";         // grid SRAM line, DRAM access
@@ -50,10 +53,5 @@ inline constexpr const char* kMaxClock = "100 GHz";
 inline constexpr const char* kMinBandwidth = "1 MB/s";
 inline constexpr const char* kMaxBandwidth = "1000 TB/s";
 inline constexpr const char* kMaxLatency = "1 ms";  // L2 and DRAM latency (DRAM: 400 ns)
-
-// Host memory the address-level model may need for grid SRAM tags (allocated in full when an
-// engine first simulates an address: every NFP in full detail or when sampling falls back, plus
-// the sampler's shadow NFP and its copy), estimated from the configuration before anything runs.
-inline constexpr uint64_t kMaxAddressModelBytes = 4ull << 30;
 
 }  // namespace ngpc::config_limits

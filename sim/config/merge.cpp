@@ -58,7 +58,9 @@ void deep_merge(json& base, const json& over, const std::string& origin, Origins
 }
 
 void apply_set(json& doc, const std::string& assignment, Origins& origins) {
-  const std::string origin = "--set " + assignment;
+  // Messages quote the option, shortened so a huge value keeps them readable.
+  const std::string origin =
+      "--set " + (assignment.size() > 100 ? assignment.substr(0, 97) + "..." : assignment);
   const size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw InputError(origin + ": expected path=value, e.g. --set cluster.scaling_factor=16");
@@ -90,6 +92,12 @@ void apply_set(json& doc, const std::string& assignment, Origins& origins) {
   } else {
     value = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (value.is_discarded()) value = text;
+    // A parameter is a single value; anything nested is a type error the schema reports, but
+    // must not reach the recursive schema and merge code (the limit of every JSON input).
+    if (json_input::nesting_depth(value) > json_input::kMaxDepth) {
+      fail(origin, path,
+           "value nested deeper than " + std::to_string(json_input::kMaxDepth) + " levels");
+    }
   }
 
   json* target = &doc;

@@ -98,7 +98,16 @@ std::string problem_at(const json& doc, const std::string& path, const OriginFn&
       }
     }
   }
-  return where + "expected " + describe_expected(*node) + ", got " + describe_value(*value);
+  std::string hint;
+  if (node->contains("enum") && value->is_string()) {
+    std::vector<std::string_view> names;
+    for (const json& choice : (*node)["enum"]) {
+      if (choice.is_string()) names.push_back(choice.get_ref<const std::string&>());
+    }
+    const std::string close = json_input::closest_name(value->get<std::string>(), names);
+    if (!close.empty()) hint = " (did you mean \"" + close + "\"?)";
+  }
+  return where + "expected " + describe_expected(*node) + ", got " + describe_value(*value) + hint;
 }
 
 }  // namespace

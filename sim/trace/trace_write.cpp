@@ -3,6 +3,8 @@
 // traces are byte-identical for identical content and diff well.
 #include <string>
 
+#include "sim/error.h"
+#include "sim/json/input_file.h"
 #include "sim/trace/trace_io.h"
 #include "sim/util/atomic_file.h"
 
@@ -161,6 +163,12 @@ void write_trace(const std::string& path, const Trace& t) {
     out += "\n    ]}";
   }
   out += "\n  ]\n}\n";
+  // Never write what read_trace would refuse.
+  if (out.size() > kMaxTraceFileBytes) {
+    throw InputError(path + ": the trace would be " + std::to_string(out.size()) +
+                     " bytes, above the " + json_input::byte_size_text(kMaxTraceFileBytes) +
+                     " a trace file may hold (docs/input-limits.md); write fewer frames");
+  }
   write_file_atomic(path, out);
 }
 
