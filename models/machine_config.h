@@ -15,8 +15,16 @@ namespace ngpc {
 
 // Grid SRAM contents. Cache: set-associative LRU over lines, filled on demand from L2/DRAM.
 // Static: the first floor(capacity / entry_bytes) entries of a level are loaded at frame start
-// and stay resident; every other entry always misses and is not allocated.
-enum class SramPolicy : uint8_t { Cache, Static };
+// and stay resident; every other entry always misses and is not allocated. Resident: every
+// level's whole table is loaded at frame start and only looked up, whatever its size (the
+// paper's sizing intent; a table larger than the SRAM makes this an assumption, not hardware,
+// and the report says by how much).
+enum class SramPolicy : uint8_t { Cache, Static, Resident };
+// Which bank a corner read goes to. Interleaved: entry mod banks. Corner parity: on dense levels
+// the parity of the corner's coordinates (x, y, z mod 2), so the 2^d corners of one lookup fall
+// in distinct banks; hashed levels, where an entry stands for coordinates of any parity, stay
+// interleaved.
+enum class BankMapping : uint8_t { Interleaved, CornerParity };
 enum class DispatchPolicy : uint8_t { LeastLoaded, RoundRobin };
 // Bandwidth division under contention: per source (NGPC and GPU are two clients, NFPs share the
 // NGPC's part), per flow (every transfer equal), or isolated: each source is served as if it were
@@ -40,7 +48,11 @@ inline constexpr size_t kActivations = 5;
 
 template <>
 struct PolicyNames<SramPolicy> {
-  static constexpr const char* names[] = {"cache", "static"};
+  static constexpr const char* names[] = {"cache", "static", "resident"};
+};
+template <>
+struct PolicyNames<BankMapping> {
+  static constexpr const char* names[] = {"interleaved", "corner_parity"};
 };
 template <>
 struct PolicyNames<DispatchPolicy> {
@@ -83,6 +95,11 @@ struct GridSramConfig {
   uint64_t capacity_bytes = 1000000;   // "1 MB" per level unit [paper-2nd]
   uint32_t banks = 8;                  // power of two [est]
   uint32_t ports_per_bank = 1;         // [est]
+  BankMapping bank_mapping = BankMapping::Interleaved;
+  // Full copies of the SRAM's contents; the reads of an issue group are spread over them (read j
+  // of n on replica floor(j x replicas / n)), each replica banked as above. Area and fill writes
+  // scale with the copies.
+  uint32_t replicas = 1;
   uint32_t access_latency_cycles = 2;  // [est]
   SramPolicy policy = SramPolicy::Cache;
   uint32_t line_bytes = 64;    // cache line, power of two [est]
