@@ -70,9 +70,10 @@ bool already_done(const std::string& dir, const std::string& identity) {
 nlohmann::ordered_json read_sweep_json(const std::string& path, const std::string& what) {
   // The shared reader checks the file (size and nesting limits, duplicate keys, errors with line
   // and column); the text is parsed again keeping the order of keys, which a spec's axes follow.
-  const std::string text =
-      json_input::read_input_file(path, what, json_input::kMaxSmallFileBytes);
-  json_input::parse_json(text, path, json_input::JsonKind{what});
+  const std::string text = json_input::read_input_file(path, what, json_input::kMaxSmallFileBytes);
+  json_input::parse_json(text, path,
+                         json_input::JsonKind{what, json_input::kMaxSmallFileBytes,
+                                              json_input::PathStyle::kPointer, ""});
   return nlohmann::ordered_json::parse(text);
 }
 
