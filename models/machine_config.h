@@ -184,6 +184,7 @@ struct GpuConfig {
   bool fusion = true;            // rest-of-kernels fused into one kernel [paper]
   double fusion_speedup = 9.94;  // [paper]
   bool overlap = true;           // GPU on batch n while the NGPC runs batch n+1 [paper-2nd]
+  bool dram_traffic = true;      // the rest kernels move their DRAM bytes (contend, pass the L2)
   uint32_t pipeline_depth = 2;   // batches in flight between NGPC and GPU [est]
 };
 

@@ -55,7 +55,8 @@ void Cluster::run_item(const FrameWork& fw, uint32_t index, FrameStats& fs) {
   const WorkItem& item = fw.items[index];
   const double fusion = cfg_.gpu.fusion ? cfg_.gpu.fusion_speedup : 1.0;
   const double gpu_time = item.gpu_time_s / fusion;
-  const double gpu_bytes = static_cast<double>(item.gpu_dram_bytes) / fusion;
+  const double gpu_bytes =
+      cfg_.gpu.dram_traffic ? static_cast<double>(item.gpu_dram_bytes) / fusion : 0.0;
   if (item.standalone_gpu) {
     gpu_.submit(GpuJob{gpu_time, gpu_bytes, nullptr, item.label}, &standalone_done_);
     sc_core::wait(standalone_done_);

@@ -28,6 +28,8 @@ GridSramParams grid_sram_params(const GridSramConfig& cfg) {
   p.line_bytes = cfg.line_bytes;
   p.associativity = cfg.associativity;
   p.policy = cfg.policy;
+  p.replicas = cfg.replicas;
+  p.bank_mapping = cfg.bank_mapping;
   return p;
 }
 

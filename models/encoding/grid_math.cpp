@@ -254,15 +254,22 @@ LevelIndexer level_indexer(const GridLayout& layout, uint32_t level) {
 namespace {
 
 template <uint32_t Dims, bool Hash, bool Pow2>
-inline void corners_of(const LevelIndexer& lv, const float* x, uint32_t n, uint32_t* out) {
+inline void corners_of(const LevelIndexer& lv, const float* x, uint32_t n, uint32_t* out,
+                       uint8_t* parity) {
   for (uint32_t q = 0; q < n; ++q, x += Dims) {
     uint32_t t0[3], t1[3];
+    uint32_t cell_parity = 0;
     for (uint32_t d = 0; d < Dims; ++d) {
       // As tcnn: p = fmaf(scale, x, 0.5), corner = floor(p) (CUDA's saturating conversion).
       const float fl = std::floor(std::fma(lv.scale, x[d], 0.5f));
       const uint32_t cell = static_cast<uint32_t>(float_to_int_saturating(fl));
+      cell_parity |= (cell & 1u) << d;
       t0[d] = cell * lv.mul[d];
       t1[d] = (cell + 1) * lv.mul[d];
+    }
+    if (parity) {
+      for (uint32_t c = 0; c < (1u << Dims); ++c) parity[c] = static_cast<uint8_t>(cell_parity ^ c);
+      parity += 1u << Dims;
     }
     for (uint32_t c = 0; c < (1u << Dims); ++c) {
       uint32_t index = (c & 1) ? t1[0] : t0[0];
@@ -283,19 +290,20 @@ inline void corners_of(const LevelIndexer& lv, const float* x, uint32_t n, uint3
 __attribute__((target_clones("fma", "default"))) void level_corner_indices(const LevelIndexer& lv,
                                                                            const float* x,
                                                                            uint32_t n,
-                                                                           uint32_t* out) {
+                                                                           uint32_t* out,
+                                                                           uint8_t* parity) {
   const bool pow2 = lv.mask != 0 || lv.entries == 1;
   if (lv.dims == 3) {
     if (lv.hash) {
-      pow2 ? corners_of<3, true, true>(lv, x, n, out) : corners_of<3, true, false>(lv, x, n, out);
+      pow2 ? corners_of<3, true, true>(lv, x, n, out, parity) : corners_of<3, true, false>(lv, x, n, out, parity);
     } else {
-      pow2 ? corners_of<3, false, true>(lv, x, n, out) : corners_of<3, false, false>(lv, x, n, out);
+      pow2 ? corners_of<3, false, true>(lv, x, n, out, parity) : corners_of<3, false, false>(lv, x, n, out, parity);
     }
   } else {
     if (lv.hash) {
-      pow2 ? corners_of<2, true, true>(lv, x, n, out) : corners_of<2, true, false>(lv, x, n, out);
+      pow2 ? corners_of<2, true, true>(lv, x, n, out, parity) : corners_of<2, true, false>(lv, x, n, out, parity);
     } else {
-      pow2 ? corners_of<2, false, true>(lv, x, n, out) : corners_of<2, false, false>(lv, x, n, out);
+      pow2 ? corners_of<2, false, true>(lv, x, n, out, parity) : corners_of<2, false, false>(lv, x, n, out, parity);
     }
   }
 }

@@ -85,6 +85,8 @@ LevelIndexer level_indexer(const GridLayout& layout, uint32_t level);
 // The 2^dims corner entry indices of each of `n` positions (n * dims floats), written
 // consecutively (corners per position, in level_corners' order): exactly level_corners'
 // indices, without the weights (the timing model needs only the addresses).
-void level_corner_indices(const LevelIndexer& lv, const float* x, uint32_t n, uint32_t* out);
+// `parity`, when given, receives each corner's coordinate parity (bit d = coordinate d mod 2).
+void level_corner_indices(const LevelIndexer& lv, const float* x, uint32_t n, uint32_t* out,
+                          uint8_t* parity = nullptr);
 
 }  // namespace ngpc

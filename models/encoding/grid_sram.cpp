@@ -24,7 +24,8 @@ GridSram::GridSram(const GridSramParams& params, uint64_t level_entries, uint32_
              ") must be a non-zero multiple of the entry size (" + std::to_string(entry_bytes) +
              " bytes) so that no entry straddles two lines");
   }
-  fits_ = table_bytes() <= params.capacity_bytes;
+  if (params.replicas == 0) bad_sram("replicas must be >= 1");
+  fits_ = params.policy == SramPolicy::Resident || table_bytes() <= params.capacity_bytes;
   entries_per_line_ = params.line_bytes / entry_bytes;
   banks_pow2_ = (params.banks & (params.banks - 1)) == 0;
   line_shift_ = -1;
@@ -44,7 +45,7 @@ GridSram::GridSram(const GridSramParams& params, uint64_t level_entries, uint32_
   sets_magic_ = UINT64_MAX / sets_ + 1;
   // Only a Cache that cannot hold the whole table keeps tags, allocated on first use: an engine
   // that never simulates addresses (sampled mode) then costs no memory for them.
-  bank_count_.assign(params.banks, 0);
+  bank_count_.assign(static_cast<size_t>(params.banks) * params.replicas, 0);
 }
 
 uint64_t GridSram::resident_bytes() const {
@@ -99,7 +100,8 @@ void GridSram::cache_allocate(uint32_t line) {
 }
 
 SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n,
-                                       std::vector<uint32_t>* missed_lines) {
+                                       std::vector<uint32_t>* missed_lines,
+                                       const uint8_t* bank_hint) {
   SramGroupResult r{0, 0, 0, 0};
   if (n == 0) return r;
   if (distinct_.size() < n) {
@@ -137,8 +139,26 @@ SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n
   const uint32_t bank_mask = params_.banks - 1;
   auto bank_of = [&](uint32_t e) { return banks_pow2_ ? (e & bank_mask) : (e % params_.banks); };
   uint32_t busiest = 0;
-  for (uint32_t i = 0; i < m; ++i) busiest = std::max(busiest, ++bank_count_[bank_of(s[i])]);
-  for (uint32_t i = 0; i < m; ++i) bank_count_[bank_of(s[i])] = 0;
+  if (bank_hint == nullptr && params_.replicas == 1) {
+    for (uint32_t i = 0; i < m; ++i) busiest = std::max(busiest, ++bank_count_[bank_of(s[i])]);
+    for (uint32_t i = 0; i < m; ++i) bank_count_[bank_of(s[i])] = 0;
+  } else {
+    // By place in the group: read j goes to copy j x replicas / n and to its bank there.
+    const uint64_t copies = params_.replicas;
+    auto slot = [&](uint32_t j) {
+      const uint64_t copy = uint64_t{j} * copies / n;
+      const uint32_t b = bank_hint ? bank_hint[j] % params_.banks : bank_of(entry_indices[j]);
+      return static_cast<size_t>(copy * params_.banks + b);
+    };
+    for (uint32_t j = 0; j < n; ++j) {
+      const uint64_t copy = uint64_t{j} * copies / n;
+      bool dup = false;
+      for (uint32_t i = 0; i < j && !dup; ++i)
+        dup = entry_indices[i] == entry_indices[j] && uint64_t{i} * copies / n == copy;
+      if (!dup) busiest = std::max(busiest, ++bank_count_[slot(j)]);
+    }
+    for (uint32_t j = 0; j < n; ++j) bank_count_[slot(j)] = 0;
+  }
   r.cycles = (busiest + params_.ports_per_bank - 1) / params_.ports_per_bank;
 
   if (fits_) {

@@ -20,6 +20,8 @@ struct GridSramParams {
   uint32_t line_bytes = 64;     // fill / miss granularity; a multiple of entry_bytes
   uint32_t associativity = 4;   // ways per set (Cache policy)
   SramPolicy policy = SramPolicy::Cache;
+  uint32_t replicas = 1;  // full copies; read j of an n-read group goes to copy j x replicas / n
+  BankMapping bank_mapping = BankMapping::Interleaved;  // used by LevelUnits (corner parity)
 };
 
 struct SramGroupResult {
@@ -65,9 +67,12 @@ class GridSram {
   // within the set), the Static policy allocates nothing. No allocation in steady state.
   // Throws std::out_of_range for an entry index >= level_entries.
   // `missed_lines`, when given, receives the line numbers (within the level) of the lines the
-  // group fetches.
+  // group fetches. `bank_hint`, when given, is each read's bank (corner-parity mapping) instead
+  // of entry mod banks; with it, or with replicas, reads are counted per (copy, bank) by their
+  // place j in the group, and the same entry read twice on one copy is read once.
   SramGroupResult access_group(const uint32_t* entry_indices, uint32_t n,
-                               std::vector<uint32_t>* missed_lines = nullptr);
+                               std::vector<uint32_t>* missed_lines = nullptr,
+                               const uint8_t* bank_hint = nullptr);
 
   // New frame: the cache is emptied (the fit / static-prefix state is refilled by the frame-start
   // fill, which is not modelled as reads here).

@@ -20,7 +20,9 @@ LevelUnits::LevelUnits(const GridLayout& layout, const GridSramParams& sram, uin
     : layout_(layout),
       inputs_per_cycle_(std::max(1u, inputs_per_cycle)),
       ports_(sram.ports_per_bank),
-      banks_(sram.banks) {
+      banks_(sram.banks),
+      replicas_(std::max(1u, sram.replicas)),
+      parity_banks_(sram.bank_mapping == BankMapping::CornerParity) {
   GridSramParams p = sram;
   const auto levels = static_cast<uint32_t>(layout.levels.size());
   p.capacity_bytes = sram_capacity_per_level(sram.capacity_bytes, levels, units);
@@ -30,7 +32,7 @@ LevelUnits::LevelUnits(const GridLayout& layout, const GridSramParams& sram, uin
   levels_.reserve(levels);
   for (uint32_t l = 0; l < levels; ++l)
     levels_.push_back(Level{GridSram(p, layout.levels[l].entries, layout.entry_bytes),
-                            level_indexer(layout, l), {}, {}});
+                            level_indexer(layout, l), {}, {}, {}});
 }
 
 // Queries per step of the corner computation: a few hundred corner indices in a small buffer.
@@ -44,16 +46,22 @@ void LevelUnits::run_level(uint32_t l, const float* positions, uint32_t n, Level
   // Without conflicts a full group needs ceil(reads / (banks * ports)) cycles (at least one).
   const uint32_t chunk = std::max(kCornerChunk / inputs_per_cycle_, 1u) * inputs_per_cycle_;
   lv.idx.resize(static_cast<size_t>(chunk) * corners);
+  // Corner-parity banking applies to dense levels; a hashed entry has no one coordinate parity.
+  const bool parity = parity_banks_ && !lv.ix.hash;
+  if (parity) lv.parity.resize(lv.idx.size());
   std::vector<uint32_t>* missed = record ? &lv.missed : nullptr;
   for (uint32_t q0 = 0; q0 < n; q0 += chunk) {
     const uint32_t m = std::min(chunk, n - q0);
-    level_corner_indices(lv.ix, positions + static_cast<size_t>(q0) * dims, m, lv.idx.data());
+    level_corner_indices(lv.ix, positions + static_cast<size_t>(q0) * dims, m, lv.idx.data(),
+                         parity ? lv.parity.data() : nullptr);
     for (uint32_t g0 = 0; g0 < m; g0 += inputs_per_cycle_) {
       const uint32_t group = std::min(inputs_per_cycle_, m - g0);
       const uint32_t reads = group * corners;
-      const SramGroupResult r =
-          lv.sram.access_group(lv.idx.data() + static_cast<size_t>(g0) * corners, reads, missed);
-      const uint32_t ideal = std::max(1u, (reads + banks_ * ports_ - 1) / (banks_ * ports_));
+      const size_t at = static_cast<size_t>(g0) * corners;
+      const SramGroupResult r = lv.sram.access_group(lv.idx.data() + at, reads, missed,
+                                                     parity ? lv.parity.data() + at : nullptr);
+      const uint32_t lanes = banks_ * ports_ * replicas_;
+      const uint32_t ideal = std::max(1u, (reads + lanes - 1) / lanes);
       c.issue_cycles += r.cycles;
       c.conflict_cycles += r.cycles > ideal ? r.cycles - ideal : 0;
       c.corner_reads += reads;

@@ -47,6 +47,7 @@ class LevelUnits {
     GridSram sram;
     LevelIndexer ix;
     std::vector<uint32_t> idx;
+    std::vector<uint8_t> parity;  // corner-parity banking of a dense level
     std::vector<uint32_t> missed;
   };
   void run_level(uint32_t l, const float* positions, uint32_t n, LevelCounters& c, bool record);
@@ -55,6 +56,8 @@ class LevelUnits {
   uint32_t inputs_per_cycle_;
   uint32_t ports_;
   uint32_t banks_;
+  uint32_t replicas_;
+  bool parity_banks_;
   std::vector<Level> levels_;
 };
 

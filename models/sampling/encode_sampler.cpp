@@ -372,7 +372,8 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
         const Window& x = wins[j];
         const WorkItem& wi = fw.items[x.item];
         const double fusion = cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0;
-        skipped += double(wi.gpu_dram_bytes) / fusion * double(x.hi - x.lo) /
+        skipped += (cfg.gpu.dram_traffic ? double(wi.gpu_dram_bytes) : 0.0) / fusion *
+                       double(x.hi - x.lo) /
                        double(fb.item_batches[x.item]) +
                    (prev == SIZE_MAX ? 0 : inserted_per_window);
       }

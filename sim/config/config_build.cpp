@@ -93,6 +93,8 @@ void read_encoding(const Value& enc, EncodingEngineConfig& e) {
   g.ports_per_bank = count(s.get("ports_per_bank"), 1, lim::kMaxPortsPerBank);
   g.access_latency_cycles = count(s.get("access_latency_cycles"), 1, lim::kMaxLatencyCycles);
   g.policy = policy<SramPolicy>(s.get("policy"));
+  g.bank_mapping = policy<BankMapping>(s.get("bank_mapping"));
+  g.replicas = count(s.get("replicas"), 1, lim::kMaxReplicas);
   g.line_bytes = power_of_two_bytes(s.get("line_bytes"), lim::kMaxLineBytes);
   g.associativity = power_of_two(s.get("associativity"), lim::kMaxAssociativity);
   const uint64_t one_set = uint64_t{g.line_bytes} * g.associativity;
@@ -164,6 +166,7 @@ void read_gpu(const Value& gpu, GpuConfig& g) {
   g.fusion = gpu.get("fusion").flag();
   g.fusion_speedup = gpu.get("fusion_speedup").number(1, std::numeric_limits<double>::max());
   g.overlap = gpu.get("overlap").flag();
+  g.dram_traffic = gpu.get("dram_traffic").flag();
   g.pipeline_depth = count(gpu.get("pipeline_depth"), 1, lim::kMaxFifoDepth);
 }
 

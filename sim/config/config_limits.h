@@ -23,6 +23,9 @@ inline constexpr uint64_t kMaxInputsPerCycle = 1024;  // per level unit (paper: 
 inline constexpr uint64_t kMaxOutstandingMisses = 65536;
 inline constexpr uint64_t kMaxBanks = 1024;
 inline constexpr uint64_t kMaxPortsPerBank = 64;
+// Copies of a grid SRAM: one per corner read of the widest issue group the paper states (8
+// inputs of 8 corners) is 64.
+inline constexpr uint64_t kMaxReplicas = 64;
 inline constexpr uint64_t kMaxAssociativity = 64;  // a lookup scans every way
 inline constexpr uint64_t kMaxL2Ways = 64;          // likewise for the L2
 // Batches a FIFO holds (nfp.fifo_depth_batches, gpu.pipeline_depth); SystemC FIFOs allocate

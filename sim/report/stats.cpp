@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/encoding/level_units.h"
+#include "sim/trace/model_grid.h"
+
 namespace ngpc {
 
 void StatSet::add(std::string key, double v, std::string unit, std::string desc, bool wall) {
@@ -216,6 +219,22 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
   MemoryStats mem;
   for (const FrameResult& f : r.frames) mem += f.stats.memory;
   add_block("memory", mem);
+  // A resident-table assumption is only hardware when every level fits its SRAM: say by how much
+  // the trace's largest level exceeds a level unit's share.
+  double excess = 0;
+  if (cfg.nfp.encoding.grid_sram.policy == SramPolicy::Resident) {
+    for (const trace::EncodingModel& model : trace.encodings) {
+      const GridLayout layout = make_grid_layout(trace::grid_params(model));
+      const double per_level = double(sram_capacity_per_level(
+          cfg.nfp.encoding.grid_sram.capacity_bytes, static_cast<uint32_t>(layout.levels.size()),
+          cfg.nfp.encoding.level_units));
+      for (const GridLevel& lv : layout.levels)
+        excess = std::max(excess, double(lv.entries) * layout.entry_bytes - per_level);
+    }
+  }
+  st.add("grid_resident_excess_mib", excess / double(1u << 20), "MiB",
+         "resident grid SRAM policy only: how much the largest level's table exceeds the SRAM "
+         "that is assumed to hold it (0 = every table fits)");
   st.add("nfps", nfps, "", "NFPs (scaling factor)");
   st.add("clock_ghz", cfg.clock_hz / 1e9, "GHz", "NGPC clock");
   st.add("app", trace.header.app, "application of the trace");

@@ -46,6 +46,7 @@ const std::vector<std::pair<std::string, uint64_t>> kIntegerMaxima = {
     {"nfp.encoding.max_outstanding_misses", lim::kMaxOutstandingMisses},
     {"nfp.encoding.grid_sram.banks", lim::kMaxBanks},
     {"nfp.encoding.grid_sram.ports_per_bank", lim::kMaxPortsPerBank},
+    {"nfp.encoding.grid_sram.replicas", lim::kMaxReplicas},
     {"nfp.encoding.grid_sram.access_latency_cycles", lim::kMaxLatencyCycles},
     {"nfp.encoding.grid_sram.associativity", lim::kMaxAssociativity},
     {"nfp.fifo_depth_batches", lim::kMaxFifoDepth},
