@@ -163,7 +163,7 @@ struct DramPatternConfig {
 struct DramConfig {
   double bandwidth_bytes_per_s = 936e9;  // GDDR6X on the RTX 3090 [spec §1]
   DramModel model = DramModel::Pattern;
-  double latency_s = 400e-9;   // model "bandwidth": the DRAM-side latency [est]
+  double latency_s = 46.9e-9;  // model "bandwidth": the DRAM-side latency [ref] Ramulator 2.1
   uint32_t access_bytes = 32;  // minimum transfer: the L2 sector, misses fetch whole ones
   Arbitration arbitration = Arbitration::PerSource;  // [est]
   // Ramulator 2.1 GDDR6 at 936.6 GB/s peak (shared/reference/dram-gddr6-ramulator2.md).
