@@ -189,16 +189,16 @@ struct GpuConfig {
 };
 
 // Address-level detail (spec §3). Full: every query of every batch is simulated on its NFP's
-// SRAMs. Sampled: per encode kernel, `sample_windows` time windows (N consecutive batches, the ones
+// SRAMs. Sampled: per frame and grid, `sample_windows` time windows (N consecutive batches, the ones
 // the N NFPs run side by side) are simulated with every NFP's SRAM state and the shared L2, each
 // batch over `sample_queries` of its queries (0: all) at a seeded offset after `warmup_queries`
 // uncounted ones, and every batch takes the rates of the batch at its place in the nearest sampled
 // window; kernels where that saves nothing are simulated whole (docs/sampling.md).
 struct DetailConfig {
   DetailMode mode = DetailMode::Sampled;
-  uint32_t sample_windows = 4;     // time windows per encode kernel, >= 2 [est]
+  uint32_t sample_windows = 16;    // time windows per frame and grid, >= 2 [est]
   uint32_t sample_queries = 1024;  // queries of each batch in a sampled window [est]
-  uint32_t warmup_queries = 8192;  // uncounted queries before them [est]
+  uint32_t warmup_queries = 4096;  // uncounted queries before them [est]
   uint64_t seed = 1;
 };
 

