@@ -3,10 +3,14 @@
 //   ./build/ngpc-bench --benchmark_filter=Replay
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <random>
+#include <string>
 
 #include "models/encoding/grid_math.h"
 #include "models/encoding/level_units.h"
+#include "models/parallel.h"
 #include "models/sim_context.h"
 #include "sim/config/config_loader.h"
 #include "sim/config/tech_loader.h"
@@ -19,9 +23,10 @@
 
 namespace {
 
-void replay_bundled(benchmark::State& state, const char* app, const char* res, uint32_t nfps) {
-  const ngpc::LoadedConfig lc =
-      ngpc::load_config("", {"cluster.scaling_factor=" + std::to_string(nfps)});
+void replay_bundled(benchmark::State& state, const char* app, const char* res, uint32_t nfps,
+                    const char* detail = "sampled") {
+  const ngpc::LoadedConfig lc = ngpc::load_config(
+      "", {"cluster.scaling_factor=" + std::to_string(nfps), std::string("detail.mode=") + detail});
   const ngpc::TechTable tech = ngpc::load_tech_table(
       ngpc::resolve_config_ref(lc.config, lc.config.tech.table), lc.config.tech.node);
   const ngpc::trace::Trace t =
@@ -36,25 +41,53 @@ void replay_bundled(benchmark::State& state, const char* app, const char* res, u
   state.counters["queries_per_s"] = benchmark::Counter(queries, benchmark::Counter::kIsRate);
 }
 
+// The rows of the sampling issue's speed table (docs/performance.md).
 void BM_ReplayNerf4kNgpc64(benchmark::State& s) {
   replay_bundled(s, "nerf", "4k", 64);
 }
 void BM_ReplayNerf4kNgpc8(benchmark::State& s) {
   replay_bundled(s, "nerf", "4k", 8);
 }
+void BM_ReplayNsdf4kNgpc8(benchmark::State& s) {
+  replay_bundled(s, "nsdf", "4k", 8);
+}
 void BM_ReplayGia4kNgpc64(benchmark::State& s) {
   replay_bundled(s, "gia", "4k", 64);
 }
-void BM_ReplayNsdf1080pNgpc64(benchmark::State& s) {
-  replay_bundled(s, "nsdf", "1080p", 64);
-}
 BENCHMARK(BM_ReplayNerf4kNgpc64)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_ReplayNerf4kNgpc8)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_ReplayNsdf4kNgpc8)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_ReplayGia4kNgpc64)->Unit(benchmark::kSecond)->Iterations(1);
-BENCHMARK(BM_ReplayNsdf1080pNgpc64)->Unit(benchmark::kSecond)->Iterations(1);
 
-// The address-level inner loop: one NFP's 16 level units on clustered positions.
+// The 16-point sweep of the table (four apps at 4K x NGPC-8/16/32/64, --jobs 2), as a user runs it:
+// the real binary, one process per point, into a fresh directory each time.
+void BM_Sweep16Points4kJobs2(benchmark::State& state) {
+  const std::string dir = "/tmp/ngpc-bench-sweep";
+  const std::string spec = dir + "-spec.json";
+  {
+    std::FILE* f = std::fopen(spec.c_str(), "w");
+    if (!f) {
+      state.SkipWithError("cannot write the sweep spec");
+      return;
+    }
+    std::fputs(R"({"grid": {"app": ["nerf", "nsdf", "nvr", "gia"], "resolution": ["4k"],
+                "cluster.scaling_factor": [8, 16, 32, 64]}})",
+               f);
+    std::fclose(f);
+  }
+  for (auto _ : state) {
+    const std::string cmd = "rm -rf " + dir + " && " + NGPC_BENCH_BINARY + " sweep " + spec +
+                            " --out " + dir + " --jobs 2 --quiet >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0) state.SkipWithError("the sweep failed");
+  }
+  state.counters["points"] = 16;
+}
+BENCHMARK(BM_Sweep16Points4kJobs2)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+
+// The address-level inner loop: one NFP's 16 level units on clustered positions, on one host
+// thread (the full-detail row of the speed table: queries per second on one core).
 void BM_LevelUnitsNerfGrid(benchmark::State& state) {
+  ngpc::set_host_threads(1);
   const ngpc::GridLayout layout = ngpc::make_grid_layout(ngpc::GridParams{});
   ngpc::LevelUnits units(layout, ngpc::GridSramParams{}, 16, 1);
   std::mt19937 rng(1);
@@ -63,10 +96,48 @@ void BM_LevelUnitsNerfGrid(benchmark::State& state) {
   for (float& p : pos) p = std::min(1.0f, std::max(0.0f, d(rng)));
   std::vector<ngpc::LevelCounters> c;
   for (auto _ : state) units.run(pos.data(), 4096, c);
+  state.counters["queries_per_s"] =
+      benchmark::Counter(double(state.iterations()) * 4096, benchmark::Counter::kIsRate);
   state.counters["lookups_per_s"] =
       benchmark::Counter(double(state.iterations()) * 4096 * 16, benchmark::Counter::kIsRate);
+  ngpc::set_host_threads(0);
 }
 BENCHMARK(BM_LevelUnitsNerfGrid);
+
+// Corner indices of one hashed NeRF level (level 12), per second.
+void BM_CornerIndicesHashedLevel(benchmark::State& state) {
+  const ngpc::GridLayout layout = ngpc::make_grid_layout(ngpc::GridParams{});
+  const ngpc::LevelIndexer ix = ngpc::level_indexer(layout, 12);
+  std::mt19937 rng(2);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  std::vector<float> pos(4096 * 3);
+  for (float& p : pos) p = u(rng);
+  std::vector<uint32_t> out(4096 * 8);
+  for (auto _ : state) {
+    ngpc::level_corner_indices(ix, pos.data(), 4096, out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["corners_per_s"] =
+      benchmark::Counter(double(state.iterations()) * 4096 * 8, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_CornerIndicesHashedLevel);
+
+// Grid SRAM issue groups (one input's 8 corner reads of a 2 MiB hashed level in a 1 MB cache).
+void BM_GridSramGroups(benchmark::State& state) {
+  ngpc::GridSramParams p;
+  ngpc::GridSram sram(p, 1u << 19, 4);
+  std::mt19937 rng(3);
+  std::vector<uint32_t> idx(8 * 4096);
+  for (size_t q = 0; q < 4096; ++q) {
+    const uint32_t base = rng() & ((1u << 19) - 2);
+    for (uint32_t c = 0; c < 8; ++c) idx[q * 8 + c] = (base + (c & 1) + (rng() & 0xfff) * (c >> 1)) & ((1u << 19) - 1);
+  }
+  for (auto _ : state)
+    for (size_t q = 0; q < 4096; ++q) benchmark::DoNotOptimize(sram.access_group(&idx[q * 8], 8));
+  state.counters["groups_per_s"] =
+      benchmark::Counter(double(state.iterations()) * 4096, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_GridSramGroups);
 
 // The procedural NeRF scene: sample positions of one ray-marching encode kernel (this used to be
 // a timed test; speed belongs here).

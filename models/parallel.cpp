@@ -98,7 +98,7 @@ unsigned g_threads = 0;
 
 void set_host_threads(unsigned n) {
   std::lock_guard<std::mutex> lock(g_pool_mutex);
-  g_threads = std::max(1u, n);
+  g_threads = n == 0 ? default_threads() : n;
   pool().reset();
 }
 

@@ -13,7 +13,8 @@ namespace ngpc {
 // thread (nested), it runs them on the calling thread.
 void parallel_for(size_t n, const std::function<void(size_t)>& fn);
 
-// Threads the pool uses (including the caller); 1 = everything on the calling thread. Default:
+// Threads the pool uses (including the caller); 1 = everything on the calling thread, 0 = the
+// default:
 // $NGPC_THREADS if set, else the machine's hardware threads.
 void set_host_threads(unsigned n);
 unsigned host_threads();
