@@ -32,13 +32,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const nlohmann::json doc = ngpc::json_input::parse_json(text, path, kind);
     ngpc::config_from_json(doc, path);
-  } catch (const ngpc::InputError&) {
+  } catch (const ngpc::InputError& e) {
+    ngpc::fuzz::rejected(e);
   }
 
   ngpc::LoadedConfig loaded;
   try {
     loaded = ngpc::load_config(path, sets);
-  } catch (const ngpc::InputError&) {
+  } catch (const ngpc::InputError& e) {
+    ngpc::fuzz::rejected(e);
     return 0;
   }
   const std::string effective = loaded.effective.dump(2);

@@ -25,6 +25,13 @@ namespace ngpc::fuzz {
     if (!(cond)) ::ngpc::fuzz::fail(#cond, (detail)); \
   } while (0)
 
+// Bad input, as expected. With NGPC_FUZZ_VERBOSE set the message is printed, e.g. to see how far
+// a seed gets: NGPC_FUZZ_VERBOSE=1 build-fuzz/fuzz/fuzz_config configs/ngpc-8.json
+inline void rejected(const std::exception& e) {
+  static const bool verbose = std::getenv("NGPC_FUZZ_VERBOSE") != nullptr;
+  if (verbose) std::fprintf(stderr, "ngpc-fuzz-verbose: rejected: %s\n", e.what());
+}
+
 // A scratch tree made once per process under $TMPDIR (scripts/fuzz.sh points it into
 // build-fuzz/): configs/ (a copy of the shipped configurations, so "parent" and relative
 // references in an input resolve as they do next to the shipped files) and traces/ (copies of

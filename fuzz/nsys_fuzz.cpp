@@ -13,7 +13,8 @@ void import(const ngpc::trace::NsysImportOptions& o) {
   ngpc::trace::Trace t;
   try {
     t = ngpc::trace::import_nsys(o);
-  } catch (const ngpc::InputError&) {
+  } catch (const ngpc::InputError& e) {
+    ngpc::fuzz::rejected(e);
     return;
   }
   const nlohmann::json imported = ngpc::trace::trace_to_json(t);

@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const std::vector<std::string> ids = ngpc::check_points(spec, points);
       NGPC_FUZZ_CHECK(ids.size() == n, std::to_string(ids.size()));
     }
-  } catch (const ngpc::InputError&) {
+  } catch (const ngpc::InputError& e) {
+    ngpc::fuzz::rejected(e);
   }
   return 0;
 }

@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ngpc::trace::Trace t;
   try {
     t = ngpc::trace::read_trace(path);
-  } catch (const ngpc::InputError&) {
+  } catch (const ngpc::InputError& e) {
+    ngpc::fuzz::rejected(e);
     return 0;
   }
   const nlohmann::json once = ngpc::trace::trace_to_json(t);

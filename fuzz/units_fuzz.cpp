@@ -38,7 +38,8 @@ void quantity(const std::string& text, UnitFamily f) {
   double v = 0;
   try {
     v = ngpc::parse_quantity(text, f);
-  } catch (const ngpc::InputError&) {
+  } catch (const ngpc::InputError& e) {
+    ngpc::fuzz::rejected(e);
     return;
   }
   NGPC_FUZZ_CHECK(std::isfinite(v) && v >= 0, text);
@@ -58,7 +59,8 @@ void frame_range(const std::string& text, size_t frames) {
   try {
     const ngpc::trace::FrameRange r = ngpc::trace::parse_frame_range(text, frames);
     NGPC_FUZZ_CHECK(r.begin < r.end && r.end <= frames, text + " of " + std::to_string(frames));
-  } catch (const ngpc::InputError&) {
+  } catch (const ngpc::InputError& e) {
+    ngpc::fuzz::rejected(e);
   }
 }
 
