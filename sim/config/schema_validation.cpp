@@ -16,6 +16,7 @@
 #include "sim/config/units.h"
 #include "sim/error.h"
 #include "sim/json/suggest.h"
+#include "sim/json/utf8.h"
 
 namespace ngpc {
 
@@ -167,6 +168,11 @@ std::string describe_expected(const json& node) {
 }
 
 void validate_config_json(const json& doc, const OriginFn& origin) {
+  // A --set value that is not JSON is taken as a string of raw bytes; the schema validator must
+  // not see invalid UTF-8 (sim/json/utf8.h).
+  if (auto bad = json_input::invalid_utf8_path(doc, json_input::PathStyle::kDotted)) {
+    fail(origin(*bad), *bad, "not valid UTF-8 text");
+  }
   std::vector<std::string> problems;
   check_unknown_keys(doc, config_schema(), "", origin, problems);
   if (problems.empty()) {

@@ -9,6 +9,7 @@
 #include "sim/error.h"
 #include "sim/json/input_file.h"
 #include "sim/json/parse.h"
+#include "sim/json/utf8.h"
 #include "sim/trace/trace_io.h"
 #include "sim/workloads/apps.h"
 
@@ -248,7 +249,9 @@ Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {
     }
     Row row;
     row.line = line;
-    row.name = r[col["Name"]];
+    // Kernel names are whatever bytes the export holds; invalid UTF-8 becomes U+FFFD here, as the
+    // trace writer would write it, so the trace imported is the trace written.
+    row.name = json_input::valid_utf8(r[col["Name"]]);
     if (starts_with(row.name, "[CUDA memcpy") || starts_with(row.name, "[CUDA memset")) {
       ++stats.skipped_memops;
       continue;
@@ -358,7 +361,8 @@ Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {
   }
 
   Header& h = t.header;
-  h.app = !o.app.empty() ? o.app : !o.like.empty() ? o.like : "unknown";
+  // Options and file names are bytes too (sim/json/utf8.h).
+  h.app = json_input::valid_utf8(!o.app.empty() ? o.app : !o.like.empty() ? o.like : "unknown");
   if (!t.encodings.empty()) {
     // Header label spelling ("lowres-densegrid") differs from the role's ("lowres_densegrid").
     h.encoding =
@@ -378,7 +382,7 @@ Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {
   // Elements per pixel per frame seen by the encoding; launch rounding makes it an upper bound.
   h.queries_per_pixel =
       double(encode_queries) / double(t.frames.size()) / (double(o.width) * double(o.height));
-  h.gpu_time_source = "measured:" + path;
+  h.gpu_time_source = json_input::valid_utf8("measured:" + path);
   std::string split = by_gap ? "at idle gaps > " + std::to_string(o.frame_gap_ns) + " ns"
                              : "at kernels whose name contains \"" + marker + "\"";
   h.provenance = "ngpc-sim " NGPC_VERSION " trace import-nsys of " + path + " (" +
@@ -389,6 +393,7 @@ Trace import_nsys(const NsysImportOptions& o, NsysImportStats* stats_out) {
                  (o.steps ? "a step starts at each encode kernel" : "no steps") +
                  "; queries from launch dimensions; " + model_source +
                  "; rules: docs/trace-format.md";
+  h.provenance = json_input::valid_utf8(h.provenance);
   t.positions.type = "none";
   t.path = path;
 

@@ -1,5 +1,7 @@
 #include "sim/json/parse.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <deque>
 #include <memory>
 #include <string_view>
@@ -31,6 +33,39 @@ namespace {
 std::string at_text(const std::string& text, size_t byte) {
   auto [line, col] = line_column(text, byte);
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+bool is_number_char(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+// Offset of the first number outside strings that does not fit a double (strtod gives infinity,
+// the test nlohmann applies), or npos.
+size_t overflowing_number_at(const std::string& text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+      continue;
+    }
+    if (text[i] != '-' && !(text[i] >= '0' && text[i] <= '9')) continue;
+    size_t end = i;
+    while (end < text.size() && is_number_char(text[end])) ++end;
+    const std::string token = text.substr(i, end - i);
+    if (std::isinf(std::strtod(token.c_str(), nullptr))) return i;
+    i = end - 1;
+  }
+  return std::string::npos;
+}
+
+// " '<the number at byte>'", cut to 40 characters; "" when unknown.
+std::string number_text(const std::string& text, size_t byte) {
+  if (byte == std::string::npos) return "";
+  size_t end = byte;
+  while (end < text.size() && is_number_char(text[end])) ++end;
+  const std::string token = text.substr(byte, end - byte);
+  return " '" + (token.size() > 40 ? token.substr(0, 37) + "..." : token) + "'";
 }
 
 // The structure scan: one pass over the text that tracks the open objects and arrays (for the
@@ -172,6 +207,15 @@ json parse_json(const std::string& text, const std::string& origin, const JsonKi
   StructureScan(text, origin, kind).run();
   try {
     return json::parse(text);
+  } catch (const json::out_of_range&) {
+    // A number beyond the range of a double ("1e400"): nlohmann says which, not where; it is the
+    // first such number, since the parser stops at the first problem.
+    const size_t byte = overflowing_number_at(text);
+    const std::string where = byte == std::string::npos ? std::string()
+                                                        : " at " + at_text(text, byte) + " (byte " +
+                                                              std::to_string(byte) + ")";
+    throw InputError(origin + ": malformed JSON" + where + ": number" + number_text(text, byte) +
+                     " is out of range (beyond the largest double, about 1.8e308)");
   } catch (const json::parse_error& e) {
     const size_t byte = e.byte == 0 ? 0 : e.byte - 1;
     std::string detail = e.what();
@@ -181,6 +225,9 @@ json parse_json(const std::string& text, const std::string& origin, const JsonKi
     const std::string hint = byte + 1 >= text.size() ? " (is the file truncated?)" : "";
     throw InputError(origin + ": malformed JSON at " + at_text(text, byte) + " (byte " +
                      std::to_string(byte) + "): " + detail + hint);
+  } catch (const json::exception& e) {
+    // Nothing else is expected from the parser; still an input problem, never an internal error.
+    throw InputError(origin + ": malformed JSON: " + e.what());
   }
 }
 

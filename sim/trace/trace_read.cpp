@@ -12,6 +12,7 @@
 
 #include "sim/error.h"
 #include "sim/json/parse.h"
+#include "sim/json/utf8.h"
 #include "sim/json/value.h"
 #include "sim/trace/trace_io.h"
 #include "trace_schema_text.h"
@@ -389,6 +390,11 @@ Trace parse_trace(const json& doc, const std::string& origin) {
   if (!doc.is_object()) root.expected("a JSON object (an ngpc-trace file)");
   if (json_input::nesting_depth(doc) > kMaxJsonDepth) {
     root.fail("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  // Built in memory from other bytes (an import), a document may hold invalid UTF-8, which the
+  // schema validator must not see (sim/json/utf8.h).
+  if (auto bad = json_input::invalid_utf8_path(doc, json_input::PathStyle::kPointer)) {
+    src.fail(*bad, "not valid UTF-8 text");
   }
   // Format and version first: a file of another version deserves that message, not a list of
   // schema differences.
