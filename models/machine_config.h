@@ -45,6 +45,12 @@ enum class DramModel : uint8_t { Pattern, Bandwidth };
 // tcnn's activations as the MLP engine costs them.
 enum class Activation : uint8_t { None, Relu, Sigmoid, Exponential, Squareplus };
 inline constexpr size_t kActivations = 5;
+// How the SRAM figures of the technology table (CACTI 7 at 45 / 22 nm) reach the reported node:
+// Stillmaker & Baas scaling equations from 45 nm (the paper's method), or the bit-cell rule
+// (a measured cell at the node over CACTI's 22 nm cell) for area with Stillmaker & Baas from
+// 22 nm for energy, delay and leakage. Logic always scales by Stillmaker & Baas from 45 nm.
+enum class SramScaling : uint8_t { StillmakerBaas, BitCell };
+inline constexpr size_t kSramScalings = 2;
 
 template <>
 struct PolicyNames<SramPolicy> {
@@ -85,6 +91,10 @@ struct PolicyNames<GridFill> {
 template <>
 struct PolicyNames<DramModel> {
   static constexpr const char* names[] = {"pattern", "bandwidth"};
+};
+template <>
+struct PolicyNames<SramScaling> {
+  static constexpr const char* names[] = {"stillmaker_baas", "bit_cell"};
 };
 template <>
 struct PolicyNames<Activation> {
@@ -203,8 +213,9 @@ struct DetailConfig {
 };
 
 struct TechConfig {
-  std::string table = "tech/nangate45.json";  // relative to configs/
-  std::string node = "7nm";                   // node the results are reported at
+  std::string table = "tech/nangate45.json";   // relative to configs/
+  std::string node = "7nm";                    // node the results are reported at
+  SramScaling scaling = SramScaling::BitCell;  // [est] docs/energy-area.md §4
 };
 
 struct Config {

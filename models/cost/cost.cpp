@@ -86,37 +86,45 @@ double lookup_ops_energy_j(const LookupOps& ops, const TechTable& tech) {
          ops.int32_xor * tech.int32_xor.energy_j;
 }
 
-double sram_read_energy_j(const TechTable& tech, double capacity_bytes, double access_bytes) {
-  const std::vector<SramPoint>& pts = tech.sram_read;
-  if (pts.size() < 2) throw std::invalid_argument("SRAM energy table needs >= 2 points");
+const SramSet& sram_set(const TechTable& tech, SramScaling scaling) {
+  const size_t i = static_cast<size_t>(scaling);
+  if (i >= tech.sram.size()) throw std::invalid_argument("sram_set: unknown scaling method");
+  return tech.sram[i];
+}
+
+double sram_read_energy_j(const SramArray& array, double capacity_bytes, double access_bytes) {
   if (!(capacity_bytes > 0)) throw std::invalid_argument("SRAM capacity must be positive");
+  if (!(array.capacity_bytes > 0) || !(array.port_bytes > 0))
+    throw std::invalid_argument("SRAM array '" + array.shape + "' has no capacity or port");
   if (access_bytes == 0) return 0;
-  const double width_scale = access_bytes / tech.sram_ref_access_bytes;
-  // Exact at the table points (exp(log(x)) may be off by an ulp).
-  for (const SramPoint& p : pts) {
-    if (p.capacity_bytes == capacity_bytes) return p.read_j * width_scale;
-  }
-  size_t hi = 1;
-  while (hi + 1 < pts.size() && capacity_bytes > pts[hi].capacity_bytes) ++hi;
-  const SramPoint& a = pts[hi - 1];
-  const SramPoint& b = pts[hi];
-  const double t =
-      std::log(capacity_bytes / a.capacity_bytes) / std::log(b.capacity_bytes / a.capacity_bytes);
-  const double read_j = a.read_j * std::exp(t * std::log(b.read_j / a.read_j));
-  return read_j * width_scale;
+  // pow(1, x) == 1 exactly: at the shape's own capacity this is the CACTI figure.
+  return array.read_j / array.port_bytes * access_bytes *
+         std::pow(capacity_bytes / array.capacity_bytes, array.energy_capacity_exponent);
 }
 
-double sram_write_energy_j(const TechTable& tech, double capacity_bytes, double access_bytes) {
-  return sram_read_energy_j(tech, capacity_bytes, access_bytes) * tech.sram_write_to_read;
+double sram_write_energy_j(const SramArray& array, double capacity_bytes, double access_bytes) {
+  if (array.read_j <= 0) return 0;
+  return sram_read_energy_j(array, capacity_bytes, access_bytes) * (array.write_j / array.read_j);
 }
 
-double sram_area_mm2(const TechTable& tech, double capacity_bytes) {
-  return capacity_bytes * 8 * tech.sram_bit_cell_area_mm2 / tech.sram_array_efficiency;
+double sram_area_mm2(const SramArray& array, double capacity_bytes) {
+  if (!(array.capacity_bytes > 0))
+    throw std::invalid_argument("SRAM array '" + array.shape + "' has no capacity");
+  return array.area_mm2 * (capacity_bytes / array.capacity_bytes);
+}
+
+double sram_leakage_w(const SramArray& array, double capacity_bytes) {
+  if (!(array.capacity_bytes > 0))
+    throw std::invalid_argument("SRAM array '" + array.shape + "' has no capacity");
+  return array.leakage_w * (capacity_bytes / array.capacity_bytes);
 }
 
 double fifo_bytes(const Config& config, const TechTable& tech) {
-  return d(config.nfp.fifo_depth_batches) * d(config.cluster.batch_size) *
-         tech.fifo_features_per_query * tech.fifo_bytes_per_feature;
+  return d(config.nfp.fifo_depth_batches) * fifo_slot_bytes(config, tech);
+}
+
+double fifo_slot_bytes(const Config& config, const TechTable& tech) {
+  return d(config.cluster.batch_size) * tech.fifo_features_per_query * tech.fifo_bytes_per_feature;
 }
 
 EnergyBreakdown energy_of(const Activity& activity, const Config& config, const TechTable& tech,
@@ -127,16 +135,19 @@ EnergyBreakdown energy_of(const Activity& activity, const Config& config, const 
   if (enc.hashed_lookups > enc.lookups) {
     throw std::invalid_argument("energy_of: hashed_lookups exceeds lookups");
   }
+  const SramSet& sram = sram_set(tech, config.tech.scaling);
   EnergyBreakdown e;
 
   e.mac_j = d(mlp.macs) * mac_cost(tech, config.nfp.mlp.precision).energy_j +
             d(mlp.activation_unit_ops) * tech.activation_unit_op_j;
 
-  // Every corner read (hit or miss) reads one 2F-byte fp16 entry from the grid SRAM: a miss
-  // is read after its line has been filled. Fills are written at the same per-byte cost.
-  const double grid_cap = d(config.nfp.encoding.grid_sram.capacity_bytes);
-  e.grid_sram_j = d(enc.corner_reads) * sram_read_energy_j(tech, grid_cap, 2.0 * features) +
-                  d(enc.sram_fill_bytes) * sram_write_energy_j(tech, grid_cap, 1);
+  // Every corner read (hit or miss) reads one 2F-byte fp16 entry from one copy of the grid
+  // SRAM: a miss is read after its line has been filled. A fill is written into every replica.
+  const GridSramConfig& grid = config.nfp.encoding.grid_sram;
+  const double grid_cap = d(grid.capacity_bytes);
+  e.grid_sram_j =
+      d(enc.corner_reads) * sram_read_energy_j(sram.grid_sram, grid_cap, 2.0 * features) +
+      d(enc.sram_fill_bytes) * d(grid.replicas) * sram_write_energy_j(sram.grid_sram, grid_cap, 1);
 
   const uint64_t dense_lookups = enc.lookups - enc.hashed_lookups;
   e.encoding_logic_j =
@@ -145,47 +156,62 @@ EnergyBreakdown energy_of(const Activity& activity, const Config& config, const 
 
   const double wb = d(config.nfp.mlp.weight_buffer_bytes);
   const double ab = d(config.nfp.mlp.activation_buffer_bytes);
-  const double fifo = fifo_bytes(config, tech);
-  e.buffers_j = d(mlp.weight_buffer_read_bytes) * sram_read_energy_j(tech, wb, 1) +
-                d(mlp.weight_load_bytes) * sram_write_energy_j(tech, wb, 1) +
-                d(mlp.activation_read_bytes) * sram_read_energy_j(tech, ab, 1) +
-                d(mlp.activation_write_bytes) * sram_write_energy_j(tech, ab, 1);
-  // Each encoded feature byte is written into the FIFO once and read by the MLP engine once.
+  const double slot = fifo_slot_bytes(config, tech);
+  e.buffers_j = d(mlp.weight_buffer_read_bytes) * sram_read_energy_j(sram.weight_buffer, wb, 1) +
+                d(mlp.weight_load_bytes) * sram_write_energy_j(sram.weight_buffer, wb, 1) +
+                d(mlp.activation_read_bytes) * sram_read_energy_j(sram.activation_buffer, ab, 1) +
+                d(mlp.activation_write_bytes) * sram_write_energy_j(sram.activation_buffer, ab, 1);
+  // Each encoded feature byte is written into a FIFO slot once and read by the MLP engine once.
   if (enc.feature_bytes_out > 0) {
-    e.buffers_j += d(enc.feature_bytes_out) *
-                   (sram_write_energy_j(tech, fifo, 1) + sram_read_energy_j(tech, fifo, 1));
+    e.buffers_j += d(enc.feature_bytes_out) * (sram_write_energy_j(sram.fifo, slot, 1) +
+                                               sram_read_energy_j(sram.fifo, slot, 1));
   }
 
-  // The L2 is costed as an SRAM array of its configured capacity plus the link wires.
-  e.l2_j = d(mem.ngpc_l2_bytes) * (sram_read_energy_j(tech, d(config.memory.l2.capacity_bytes), 1) +
-                                   tech.l2_link_j_per_byte);
+  // The L2 is costed as the L2 array at its configured capacity plus the link wires.
+  e.l2_j =
+      d(mem.ngpc_l2_bytes) * (sram_read_energy_j(sram.l2, d(config.memory.l2.capacity_bytes), 1) +
+                              tech.l2_link_j_per_byte);
   e.dram_j = d(mem.ngpc_dram_bytes) * tech.dram_j_per_byte;  // GPU traffic is not NGPC energy
   e.leakage_j = leakage_power_w(config, tech) * sim_time_s;
   return e;
 }
 
 AreaBreakdown area_of(const Config& config, const TechTable& tech) {
+  const SramSet& sram = sram_set(tech, config.tech.scaling);
   const double nfps = config.cluster.scaling_factor;
   const double units = config.nfp.encoding.level_units;
+  const GridSramConfig& grid = config.nfp.encoding.grid_sram;
   const MlpEngineConfig& mlp = config.nfp.mlp;
   AreaBreakdown a;
   a.mac_array_mm2 = nfps * d(mlp.rows) * d(mlp.cols) * mac_cost(tech, mlp.precision).area_mm2;
   a.level_unit_logic_mm2 = nfps * units * lookup_ops_area_mm2(level_unit_units(tech), tech);
   a.grid_sram_mm2 =
-      nfps * units * sram_area_mm2(tech, d(config.nfp.encoding.grid_sram.capacity_bytes));
-  a.mlp_buffers_mm2 = nfps * (sram_area_mm2(tech, d(mlp.weight_buffer_bytes)) +
-                              sram_area_mm2(tech, d(mlp.activation_buffer_bytes)));
-  a.fifo_mm2 = nfps * sram_area_mm2(tech, fifo_bytes(config, tech));
+      nfps * units * d(grid.replicas) * sram_area_mm2(sram.grid_sram, d(grid.capacity_bytes));
+  a.mlp_buffers_mm2 =
+      nfps * (sram_area_mm2(sram.weight_buffer, d(mlp.weight_buffer_bytes)) +
+              sram_area_mm2(sram.activation_buffer, d(mlp.activation_buffer_bytes)));
+  a.fifo_mm2 = nfps * d(config.nfp.fifo_depth_batches) *
+               sram_area_mm2(sram.fifo, fifo_slot_bytes(config, tech));
   a.control_mm2 = tech.nfp_control_fraction * (a.mac_array_mm2 + a.level_unit_logic_mm2) +
                   tech.dispatcher_area_mm2;
   return a;
 }
 
 double leakage_power_w(const Config& config, const TechTable& tech) {
+  const SramSet& sram = sram_set(tech, config.tech.scaling);
   const AreaBreakdown a = area_of(config, tech);
   const double logic = a.mac_array_mm2 + a.level_unit_logic_mm2 + a.control_mm2;
-  const double sram = a.grid_sram_mm2 + a.mlp_buffers_mm2 + a.fifo_mm2;
-  return logic * tech.logic_leakage_w_per_mm2 + sram * tech.sram_leakage_w_per_mm2;
+  const double nfps = config.cluster.scaling_factor;
+  const GridSramConfig& grid = config.nfp.encoding.grid_sram;
+  const MlpEngineConfig& mlp = config.nfp.mlp;
+  // Each array leaks per its CACTI figure; the level unit's grid SRAMs and their replicas.
+  const double per_nfp =
+      d(config.nfp.encoding.level_units) * d(grid.replicas) *
+          sram_leakage_w(sram.grid_sram, d(grid.capacity_bytes)) +
+      sram_leakage_w(sram.weight_buffer, d(mlp.weight_buffer_bytes)) +
+      sram_leakage_w(sram.activation_buffer, d(mlp.activation_buffer_bytes)) +
+      d(config.nfp.fifo_depth_batches) * sram_leakage_w(sram.fifo, fifo_slot_bytes(config, tech));
+  return logic * tech.logic_leakage_w_per_mm2 + nfps * per_nfp;
 }
 
 }  // namespace ngpc

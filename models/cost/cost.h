@@ -5,10 +5,10 @@
 // docs/energy-area.md.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
-#include <vector>
 
 #include "models/activity.h"
 #include "models/machine_config.h"
@@ -21,18 +21,44 @@ struct OpCost {
   double area_mm2 = 0;
 };
 
-// Read energy of one reference-width access to an SRAM array of `capacity_bytes`.
-struct SramPoint {
-  double capacity_bytes = 0;
-  double read_j = 0;
+// One SRAM array as a CACTI 7 shape (shared/reference/cacti7-sram.md) with its figures at the
+// node. A configured capacity other than the shape's keeps the shape's area and leakage per bit
+// and scales access energy by (capacity / shape capacity)^energy_capacity_exponent.
+struct SramArray {
+  std::string shape;          // CACTI shape letter of the reference file ("b")
+  double capacity_bytes = 0;  // of the shape
+  double port_bytes = 0;      // bytes per access
+  double area_mm2 = 0;        // whole macro
+  double read_j = 0;          // one port-width read
+  double write_j = 0;         // one port-width write
+  double leakage_w = 0;       // whole macro
+  double access_s = 0;        // informational: the timing model takes access_latency_cycles
+  double cycle_s = 0;         // informational: one bank's cycle time
+  double energy_capacity_exponent = 0.5;
+};
+
+// The SRAM arrays as one scaling method (SramScaling) brings them to the node.
+struct SramSet {
+  std::string from_node;  // CACTI node the figures come from (the base node when unscaled)
+  // Factors applied, from_node -> node (all 1 at the base node); kept so reports can state them.
+  double area_scale = 1;
+  double energy_scale = 1;
+  double delay_scale = 1;
+  double leakage_scale = 1;
+  SramArray grid_sram;          // one level unit's grid SRAM
+  SramArray weight_buffer;      // MLP weight buffer
+  SramArray activation_buffer;  // MLP activation buffer
+  SramArray fifo;               // one batch slot of the encoded-feature FIFO
+  SramArray l2;                 // the GPU's L2 (only the array energy of NGPC traffic)
 };
 
 // Every number is already at `node` (the loader applied the node scaling exactly once).
 struct TechTable {
   std::string name;       // e.g. "nangate45"
-  std::string base_node;  // node the table's numbers are given at ("45nm")
+  std::string base_node;  // node the table's logic numbers are given at ("45nm")
   std::string node;       // node the numbers below are at ("7nm" or the base node)
-  // Factors applied at load (all 1 when node == base_node); kept so reports can state them.
+  // Logic factors applied at load (all 1 when node == base_node); kept so reports can state
+  // them. SRAM has its own factors, per scaling method (SramSet).
   double area_scale = 1;
   double energy_scale = 1;
   double delay_scale = 1;    // for synthesised critical-path delays; not used by the cost model
@@ -44,20 +70,14 @@ struct TechTable {
   std::map<std::string, OpCost> mac;
   double activation_unit_op_j = 0;  // one non-ReLU activation evaluation
 
-  // SRAM read energy vs capacity (ascending, >= 2 points), per access of sram_ref_access_bytes;
-  // interpolated log-log by capacity and scaled linearly by access width.
-  std::vector<SramPoint> sram_read;
-  double sram_ref_access_bytes = 8;
-  double sram_write_to_read = 1;      // write energy / read energy
-  double sram_bit_cell_area_mm2 = 0;  // at `node`
-  bool sram_bit_cell_direct = false;  // true: given for `node` directly; false: area-scaled
-  double sram_array_efficiency = 1;   // bit-cell area / macro area
+  // The SRAM arrays under each scaling method, indexed by SramScaling: both are loaded so the
+  // cost model can follow the config's tech.scaling (sram_set).
+  std::array<SramSet, kSramScalings> sram;
 
   double l2_link_j_per_byte = 0;  // NGPC <-> L2 wires, on top of the L2 array access
   double dram_j_per_byte = 0;     // off-chip: never node-scaled
 
-  double logic_leakage_w_per_mm2 = 0;
-  double sram_leakage_w_per_mm2 = 0;
+  double logic_leakage_w_per_mm2 = 0;  // SRAM leakage is per array (SramArray::leakage_w)
 
   double nfp_control_fraction = 0;  // NFP control area / NFP datapath logic area
   double dispatcher_area_mm2 = 0;   // once per NGPC
@@ -102,14 +122,22 @@ struct LookupOps {
 LookupOps lookup_ops(uint32_t dims, uint32_t features, bool hashed);
 double lookup_ops_energy_j(const LookupOps& ops, const TechTable& tech);
 
-// Energy of one access of `access_bytes` to an SRAM of `capacity_bytes` (log-log interpolation
-// between table points; beyond the ends the end segment's slope is extended).
-double sram_read_energy_j(const TechTable& tech, double capacity_bytes, double access_bytes);
-double sram_write_energy_j(const TechTable& tech, double capacity_bytes, double access_bytes);
-double sram_area_mm2(const TechTable& tech, double capacity_bytes);
+// The SRAM figures of the method the config selects (config.tech.scaling).
+const SramSet& sram_set(const TechTable& tech, SramScaling scaling);
+
+// Energy of `access_bytes` read from / written to `array` built at `capacity_bytes`: linear in
+// bytes (port_bytes per access), times (capacity_bytes / shape capacity)^exponent.
+double sram_read_energy_j(const SramArray& array, double capacity_bytes, double access_bytes);
+double sram_write_energy_j(const SramArray& array, double capacity_bytes, double access_bytes);
+// Area and leakage of one array of `capacity_bytes`: the shape's, linear in capacity.
+double sram_area_mm2(const SramArray& array, double capacity_bytes);
+double sram_leakage_w(const SramArray& array, double capacity_bytes);
 
 // FIFO sizing rule: fifo_depth_batches x batch_size x fifo_features_per_query x bytes/feature.
+// The FIFO is fifo_depth_batches arrays of one batch each (ping-pong: the encoding engine fills
+// one while the MLP engine drains another), so every access goes to one fifo_slot_bytes array.
 double fifo_bytes(const Config& config, const TechTable& tech);
+double fifo_slot_bytes(const Config& config, const TechTable& tech);
 
 // `grid_dims` (2 or 3) and `features` (per grid entry) describe the encoding that ran.
 EnergyBreakdown energy_of(const Activity& activity, const Config& config, const TechTable& tech,

@@ -197,6 +197,7 @@ Config build_config(const json& effective, const OriginFn& origin) {
   const Value tech = root.get("tech");
   c.tech.table = tech.get("table").nonempty_string();
   c.tech.node = tech.get("node").nonempty_string();
+  c.tech.scaling = policy<SramScaling>(tech.get("scaling"));
   return c;
 }
 

@@ -1,5 +1,7 @@
 #include "sim/config/tech_loader.h"
 
+#include <array>
+#include <map>
 #include <regex>
 
 #include "sim/config/units.h"
@@ -12,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;
 const char* const kOps[] = {"int8_add", "int8_mult", "int32_add", "int32_mult", "int32_xor",
                             "fp16_add", "fp16_mult", "fp32_add",  "fp32_mult"};
 const char* const kPrecisions[] = {"fp16", "fp32", "int8"};  // config nfp.mlp.precision
@@ -133,46 +135,164 @@ void read_ops(const Value& table, TechTable& t) {
   t.activation_unit_op_j = quantity_leaf(act, "energy", UnitFamily::kEnergy);
 }
 
-void read_sram(const Value& table, const std::string& node, TechTable& t) {
-  const Value sram = table.get("sram");
-  sram.expect_keys({"reference_access", "read_energy", "write_to_read_energy_ratio",
-                    "bit_cell_area", "bit_cell_area_at_node", "array_efficiency"});
-  t.sram_ref_access_bytes = quantity_leaf(sram, "reference_access", UnitFamily::kBytes, true);
+// The SRAM arrays of the table (CACTI shapes with figures per node), by role.
+const char* const kSramRoles[] = {"grid_sram", "weight_buffer", "activation_buffer", "fifo", "l2"};
+constexpr size_t kRoles = std::size(kSramRoles);
 
-  const Value pts = sram.get("read_energy");
-  const size_t n =
-      pts.expect_array(2, 1000, "an array of 2 to 1000 {capacity, energy, source} points");
-  for (size_t i = 0; i < n; ++i) {
-    const Value pt = pts.at(i);
-    pt.expect_keys({"capacity", "energy", "source"});
-    source(pt);
-    SramPoint s;
-    // Both must be positive: the interpolation is log-log.
-    const Value capacity = pt.get("capacity");
-    s.capacity_bytes = capacity.quantity(UnitFamily::kBytes, {true, nullptr, nullptr});
-    s.read_j = pt.get("energy").quantity(UnitFamily::kEnergy, {true, nullptr, nullptr});
-    if (!t.sram_read.empty() && s.capacity_bytes <= t.sram_read.back().capacity_bytes) {
-      capacity.fail("expected capacities in increasing order, got " +
-                    json_input::show(capacity.json()) + " after " +
-                    json_input::show(pts.json()[i - 1].at("capacity")));
-    }
-    t.sram_read.push_back(s);
+SramArray* role_of(SramSet& set, size_t i) {
+  SramArray* roles[] = {&set.grid_sram, &set.weight_buffer, &set.activation_buffer, &set.fifo,
+                        &set.l2};
+  return roles[i];
+}
+
+// One array's figures at one node: {area, read_energy, write_energy, leakage, access_time,
+// cycle_time, source}.
+SramArray read_figures(const Value& f, const SramArray& shape) {
+  f.expect_keys(
+      {"area", "read_energy", "write_energy", "leakage", "access_time", "cycle_time", "source"});
+  source(f);
+  SramArray a = shape;
+  constexpr json_input::QuantityBounds kPositive{true, nullptr, nullptr};
+  a.area_mm2 = f.get("area").quantity(UnitFamily::kArea, kPositive);
+  a.read_j = f.get("read_energy").quantity(UnitFamily::kEnergy, kPositive);
+  a.write_j = f.get("write_energy").quantity(UnitFamily::kEnergy, kPositive);
+  a.leakage_w = f.get("leakage").quantity(UnitFamily::kPower);
+  a.access_s = f.get("access_time").quantity(UnitFamily::kTime, kPositive);
+  a.cycle_s = f.get("cycle_time").quantity(UnitFamily::kTime, kPositive);
+  return a;
+}
+
+struct SramRole {
+  std::map<std::string, SramArray> at;  // figures by node
+};
+
+std::array<SramRole, kRoles> read_arrays(const Value& sram, double exponent) {
+  const Value arrays = sram.get("arrays");
+  arrays.expect_keys({"grid_sram", "weight_buffer", "activation_buffer", "fifo", "l2"});
+  std::array<SramRole, kRoles> out;
+  for (size_t i = 0; i < kRoles; ++i) {
+    const Value r = arrays.get(kSramRoles[i]);
+    r.expect_keys({"shape", "capacity", "banks", "port", "cell", "objective", "source", "figures"});
+    source(r);
+    SramArray shape;
+    shape.shape = r.get("shape").nonempty_string("the CACTI shape of the reference file");
+    shape.capacity_bytes = r.get("capacity").quantity(UnitFamily::kBytes, {true, nullptr, nullptr});
+    r.get("banks").integer(1, 1u << 20);
+    shape.port_bytes = r.get("port").quantity(UnitFamily::kBytes, {true, nullptr, nullptr});
+    r.get("cell").nonempty_string("the CACTI cell type");
+    r.get("objective").nonempty_string("the CACTI optimisation objective");
+    shape.energy_capacity_exponent = exponent;
+    const Value figures = r.get("figures");
+    expect_node_map(figures);
+    figures.each_member(
+        [&](const std::string& node, const Value& f) { out[i].at[node] = read_figures(f, shape); });
   }
-  t.sram_write_to_read = number_leaf(sram, "write_to_read_energy_ratio", 0, 100, false);
-  t.sram_bit_cell_area_mm2 = quantity_leaf(sram, "bit_cell_area", UnitFamily::kArea, true);
-  t.sram_array_efficiency = number_leaf(sram, "array_efficiency", 0, 1, true);
+  return out;
+}
 
-  // A bit cell measured at the requested node beats the scaled base-node cell (scaling
-  // equations fit logic, not SRAM, whose cells shrank less). Validate every entry.
-  t.sram_bit_cell_direct = false;
-  if (const Value by_node = sram.find("bit_cell_area_at_node"); by_node.present()) {
+// Factors of one method to one node, from the CACTI node `from`.
+struct SramFactors {
+  std::string from;
+  double area = 1, energy = 1, delay = 1, leakage = 1;
+};
+
+SramFactors read_sram_factors(const Value& f) {
+  f.expect_keys(
+      {"from", "area", "bit_cell_area", "from_bit_cell_area", "energy", "delay", "leakage_power"});
+  SramFactors out;
+  const Value from = f.get("from");
+  out.from = from.nonempty_string();
+  if (!is_node_name(out.from))
+    from.fail("expected a node name such as \"22nm\", got \"" + out.from + "\"");
+  // Area: a factor (scaling equations), or the bit-cell rule (the node's measured cell over the
+  // cell of the CACTI node, CACTI's array efficiency kept).
+  const bool factor = f.find("area").present();
+  const bool cells = f.find("bit_cell_area").present() || f.find("from_bit_cell_area").present();
+  if (factor == cells) {
+    f.fail(
+        "expected either \"area\" (a factor) or \"bit_cell_area\" and \"from_bit_cell_area\" "
+        "(the bit-cell rule)");
+  }
+  if (factor) {
+    out.area = number_leaf(f, "area", 0, 1e6, true);
+  } else {
+    out.area = quantity_leaf(f, "bit_cell_area", UnitFamily::kArea, true) /
+               quantity_leaf(f, "from_bit_cell_area", UnitFamily::kArea, true);
+  }
+  out.energy = number_leaf(f, "energy", 0, 1e6, true);
+  out.delay = number_leaf(f, "delay", 0, 1e6, true);
+  out.leakage = number_leaf(f, "leakage_power", 0, 1e6, true);
+  return out;
+}
+
+SramArray scaled(SramArray a, const SramFactors& f) {
+  a.area_mm2 *= f.area;
+  a.read_j *= f.energy;
+  a.write_j *= f.energy;
+  a.leakage_w *= f.leakage;
+  a.access_s *= f.delay;
+  a.cycle_s *= f.delay;
+  return a;
+}
+
+// Both scaling methods, each to `node`; every method covers exactly the nodes of the logic
+// "scaling" map, and every array has figures at the base node and at each method's "from" node.
+void read_sram(const Value& table, const std::string& base_node, const std::string& node,
+               TechTable& t) {
+  const Value sram = table.get("sram");
+  sram.expect_keys({"energy_capacity_exponent", "arrays", "scaling"});
+  const double exponent = number_leaf(sram, "energy_capacity_exponent", 0, 2, false);
+  const std::array<SramRole, kRoles> roles = read_arrays(sram, exponent);
+  const Value arrays = sram.get("arrays");
+  auto figures_at = [&](size_t i, const std::string& at, const std::string& needed_by) {
+    const auto it = roles[i].at.find(at);
+    if (it == roles[i].at.end()) {
+      const Value role = arrays.get(kSramRoles[i]);
+      role.get("figures").fail_member(
+          at, "missing the figures at " + at + " (needed by " + needed_by + ")");
+    }
+    return it->second;
+  };
+  for (size_t i = 0; i < kRoles; ++i) figures_at(i, base_node, "the base node");
+
+  const Value logic = table.get("scaling");
+  const Value methods = sram.get("scaling");
+  methods.expect_keys({"stillmaker_baas", "bit_cell"});
+  for (size_t m = 0; m < kSramScalings; ++m) {
+    const char* method = policy_name(static_cast<SramScaling>(m));
+    const Value by_node = methods.get(method);
     expect_node_map(by_node);
-    for (auto it = by_node.json().begin(); it != by_node.json().end(); ++it) {
-      const double a = quantity_leaf(by_node, it.key().c_str(), UnitFamily::kArea, true);
-      if (it.key() == node) {
-        t.sram_bit_cell_area_mm2 = a;
-        t.sram_bit_cell_direct = true;
+    // Every entry is validated and matched to the logic nodes, not only the requested one.
+    by_node.each_member([&](const std::string& key, const Value& f) {
+      if (key == base_node) f.fail("the base node needs no scaling factors");
+      if (!logic.find(key).present()) {
+        f.fail(
+            "no logic factors for this node under \"scaling\" (SRAM and logic scale to the "
+            "same nodes)");
       }
+      const SramFactors factors = read_sram_factors(f);
+      for (size_t i = 0; i < kRoles; ++i) {
+        figures_at(i, factors.from, "sram.scaling." + std::string(method) + "." + key + ".from");
+      }
+    });
+    for (auto it = logic.json().begin(); it != logic.json().end(); ++it) {
+      if (!by_node.find(it.key()).present()) {
+        by_node.fail_member(it.key(), "missing: \"scaling\" has factors for " + it.key() +
+                                          ", so every SRAM scaling method needs them too");
+      }
+    }
+
+    SramSet& set = t.sram[m];
+    SramFactors factors;
+    factors.from = base_node;
+    if (node != base_node) factors = read_sram_factors(by_node.get(node));
+    set.from_node = factors.from;
+    set.area_scale = factors.area;
+    set.energy_scale = factors.energy;
+    set.delay_scale = factors.delay;
+    set.leakage_scale = factors.leakage;
+    for (size_t i = 0; i < kRoles; ++i) {
+      *role_of(set, i) = scaled(figures_at(i, factors.from, "the requested node"), factors);
     }
   }
 }
@@ -186,11 +306,10 @@ void read_rest(const Value& table, TechTable& t) {
   dram.expect_keys({"energy_per_bit"});
   t.dram_j_per_byte = 8 * quantity_leaf(dram, "energy_per_bit", UnitFamily::kEnergy);
 
-  // Power per mm2: the value is a power, the key says "per mm2".
+  // Power per mm2: the value is a power, the key says "per mm2". SRAM leakage is per array.
   const Value leak = table.get("leakage");
-  leak.expect_keys({"logic_power_per_mm2", "sram_power_per_mm2"});
+  leak.expect_keys({"logic_power_per_mm2"});
   t.logic_leakage_w_per_mm2 = quantity_leaf(leak, "logic_power_per_mm2", UnitFamily::kPower);
-  t.sram_leakage_w_per_mm2 = quantity_leaf(leak, "sram_power_per_mm2", UnitFamily::kPower);
 
   const Value area = table.get("area");
   area.expect_keys({"nfp_control_fraction", "dispatcher"});
@@ -207,8 +326,7 @@ void read_rest(const Value& table, TechTable& t) {
       quantity_leaf(sizing, "fifo_bytes_per_feature", UnitFamily::kBytes, true);
 }
 
-// The one place node scaling happens. DRAM is off chip and never scaled; a bit cell given for
-// the node is already at the node.
+// The one place logic node scaling happens (SRAM: read_sram). DRAM is off chip and never scaled.
 void scale(TechTable& t, const Factors& f) {
   t.area_scale = f.area;
   t.energy_scale = f.energy;
@@ -224,12 +342,9 @@ void scale(TechTable& t, const Factors& f) {
     op.area_mm2 *= f.area;
   }
   t.activation_unit_op_j *= f.energy;
-  for (SramPoint& p : t.sram_read) p.read_j *= f.energy;
-  if (!t.sram_bit_cell_direct) t.sram_bit_cell_area_mm2 *= f.area;
   t.l2_link_j_per_byte *= f.energy;
   // Leakage per circuit scales by f.leakage while the circuit's area scales by f.area.
   t.logic_leakage_w_per_mm2 *= f.leakage / f.area;
-  t.sram_leakage_w_per_mm2 *= f.leakage / f.area;
   t.dispatcher_area_mm2 *= f.area;
 }
 
@@ -260,7 +375,7 @@ TechTable tech_table_from_json(const json& doc, const std::string& node,
   t.node = node;
   const Factors f = read_factors(table, t.base_node, node);
   read_ops(table, t);
-  read_sram(table, node, t);
+  read_sram(table, t.base_node, node, t);
   read_rest(table, t);
   scale(t, f);
   return t;

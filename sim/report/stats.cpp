@@ -196,6 +196,9 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
     st.add(std::string("area_") + name + "_mm2", mm2, "mm2", std::string("NGPC area of ") + name);
   st.add("area_overhead_pct", safe_div(ar.total_mm2(), cfg.gpu.die_area_mm2) * 100, "%",
          "NGPC area / GPU die area");
+  st.add("tech_scaling", policy_name(cfg.tech.scaling),
+         "method that scaled the SRAM figures to tech.node (config tech.scaling; "
+         "docs/energy-area.md)");
 
   // The run's limiter: the bound of the frame that took longest.
   if (!r.frames.empty()) {

@@ -58,6 +58,36 @@ TEST(RunCli, OutDirHoldsEveryFileWithUnitsAndDescriptions) {
   EXPECT_EQ(csv.rfind("key,value,unit,description\n", 0), 0u);
 }
 
+// tech.scaling changes SRAM area and power only, and the run states the method in its stats and
+// in the effective configuration it writes.
+TEST(RunCli, ReportsTheScalingMethodAndItChangesOnlyCost) {
+  TempDir dir;
+  nlohmann::json by_method[2];
+  const char* methods[] = {"stillmaker_baas", "bit_cell"};
+  for (int m = 0; m < 2; ++m) {
+    const std::string out = (dir.path() / methods[m]).string();
+    const CmdResult r = run_cli("run --trace " + shell_quote(kTiny) +
+                                " --set tech.scaling=" + methods[m] + " --out " + shell_quote(out));
+    ASSERT_EQ(r.status, 0) << r.err;
+    by_method[m] = nlohmann::json::parse(read_text_file(dir.path() / methods[m] / "stats.json"));
+    EXPECT_EQ(by_method[m]["tech_scaling"]["value"], methods[m]);
+    const auto cfg = nlohmann::json::parse(read_text_file(dir.path() / methods[m] / "config.json"));
+    EXPECT_EQ(cfg["tech"]["scaling"], methods[m]);
+  }
+  const auto& s = by_method[0];
+  const auto& b = by_method[1];
+  EXPECT_EQ(s["speedup"]["value"], b["speedup"]["value"]);
+  EXPECT_EQ(s["frame_time_cycles"]["value"], b["frame_time_cycles"]["value"]);
+  EXPECT_EQ(s["area_mac_array_mm2"]["value"], b["area_mac_array_mm2"]["value"]);
+  EXPECT_GT(b["area_grid_sram_mm2"]["value"].get<double>(),
+            1.4 * s["area_grid_sram_mm2"]["value"].get<double>());
+  EXPECT_NE(s["ngpc_power_w"]["value"], b["ngpc_power_w"]["value"]);
+  // The default machine uses the bit-cell rule.
+  const CmdResult d = run_cli("run --trace " + shell_quote(kTiny) + " --json");
+  ASSERT_EQ(d.status, 0) << d.err;
+  EXPECT_EQ(nlohmann::json::parse(d.out)["tech_scaling"]["value"], "bit_cell");
+}
+
 TEST(RunCli, SameSeedGivesIdenticalStatsApartFromWallClock) {
   const std::string cmd = "run --json --seed 3 --trace " + shell_quote(kTiny);
   const CmdResult a = run_cli(cmd), b = run_cli(cmd);

@@ -70,6 +70,7 @@ void expect_same_machine(const Config& a, const Config& b) {
   EXPECT_EQ(a.detail.seed, b.detail.seed);
   EXPECT_EQ(a.tech.table, b.tech.table);
   EXPECT_EQ(a.tech.node, b.tech.node);
+  EXPECT_EQ(a.tech.scaling, b.tech.scaling);
 }
 
 // Runs `f`, expects an InputError whose message contains every one of `parts`.
@@ -285,6 +286,7 @@ TEST(Config, SemanticRangeChecks) {
   bad("nfp.encoding.grid_sram.capacity=128 B", {"grid_sram.capacity", "one set"});
   bad("clock=0 GHz", {"clock", "> 0"});
   bad("tech.node=7 nm", {"tech.node", "[0-9]+nm"});
+  bad("tech.scaling=bitcell", {"tech.scaling", "bit_cell"});
 }
 
 TEST(Config, ConfigFromJsonChecksOnItsOwn) {
