@@ -11,6 +11,7 @@
 #include <systemc>
 #include <vector>
 
+#include "models/cluster/cluster.h"
 #include "models/memory/memory_system.h"
 #include "sim_fixture.h"
 
@@ -188,6 +189,46 @@ TEST_F(MemoryModel, BandwidthModelServesEveryPatternAtPeak) {
   const Outcome r = run(cfg, {{random_lines(B)}});
   EXPECT_NEAR(B / r.done[0][0], kPeak, kPeak * 0.005);
   EXPECT_NEAR(r.stats.dram_time_busy_s / r.done[0][0], 1.0, 0.005);
+}
+
+// The same through the whole cluster: an encoding whose grid misses all go to DRAM, with the
+// latency hidden, takes the time its DRAM bytes need at the random-line ceiling, and the DRAM is
+// then 100 % busy against what random lines sustain (29.7 % against peak).
+TEST_F(MemoryModel, MissBoundEncodingSaturatesDramAtTheRandomCeiling) {
+  Config cfg;
+  cfg.cluster.scaling_factor = 1;
+  cfg.cluster.batch_size = 16384;
+  cfg.nfp.encoding.grid_sram.policy = SramPolicy::Static;
+  cfg.nfp.encoding.grid_sram.capacity_bytes = 4096;    // nearly nothing resident
+  cfg.nfp.encoding.max_outstanding_misses = 1u << 20;  // latency fully hidden
+  cfg.memory.l2.capacity_bytes = 128 * 16;             // one L2 set: misses go to DRAM
+  GridParams p;                                        // NeRF hash grid, 23.3 MiB
+  const GridLayout layout = make_grid_layout(p);
+  FrameWork fw;
+  WorkItem item;
+  EncodeKernelWork e;
+  e.layout = &layout;
+  e.queries = 8ull * 16384;
+  item.encodes.push_back(e);
+  fw.items.push_back(item);
+  std::vector<FrameWork> frames{fw};
+  reset_systemc_context();
+  FrameStats fs;
+  {
+    Cluster c("ngpc", cfg, frames, nullptr);
+    run_simulation();
+    ASSERT_TRUE(c.finished());
+    fs = c.frames().at(0);
+  }
+  const double t = fs.time_s;
+  const double bound = fs.memory.ngpc_dram_bytes / (kRandomGBs * 1e9);
+  std::printf(
+      "  time / random-line bound %.4f, DRAM busy against pattern %.4f, against peak %.4f\n",
+      t / bound, fs.memory.dram_time_busy_s / t, fs.memory.dram_busy_s / t);
+  EXPECT_GE(t, bound * 0.995);
+  EXPECT_LT(t, bound * 1.01);
+  EXPECT_GT(fs.memory.dram_time_busy_s / t, 0.99);
+  EXPECT_NEAR(fs.memory.dram_busy_s / t, 0.297, 0.01);
 }
 
 // --- Loaded latency and Little's law ------------------------------------------------------------
