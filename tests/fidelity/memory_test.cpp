@@ -310,6 +310,22 @@ TEST_F(MemoryModel, ClosedLoopAgreesWithTheReferenceWithinItsStatedMargin) {
       EXPECT_NEAR(ns, ref.ns, ref.ns * 0.01);
     }
   }
+  // Streams (a windowed grid fill from DRAM), for the record: a closed-loop stream hardly queues
+  // (the reference's latency stays at 21-23 ns up to 96 % of saturation) while the open-loop curve
+  // does, so the model is 14 to 41 % low here. No windowed stream exists in the simulator (fills,
+  // weights and the GPU's traffic are not window-limited), so this is printed, not asserted.
+  std::printf("  stream n/channel  ref GB/s  model GB/s  dev    ref ns  model ns  dev\n");
+  for (const Ref ref : {Ref{4, 287, 21}, Ref{8, 565, 22}, Ref{12, 803, 23}, Ref{32, 835, 59}}) {
+    const double W = ref.n * 24 * 64;
+    const double B = 4000 * W;
+    Step s = fill(0, 0, B);
+    s.r.window_bytes = W;
+    const Outcome r = run(cfg, {{s}});
+    const double gbs = B / r.done[0][0] / 1e9;
+    const double ns = W / (gbs * 1e9) * 1e9;
+    std::printf("  %16.0f  %8.0f  %10.1f  %+5.1f%%  %6.0f  %8.1f  %+5.1f%%\n", ref.n, ref.gbs, gbs,
+                100 * (gbs / ref.gbs - 1), ref.ns, ns, 100 * (ns / ref.ns - 1));
+  }
 }
 
 // Another source's load lengthens a grid miss: a GPU stream at half the stream saturation, and a
