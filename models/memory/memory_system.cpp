@@ -326,9 +326,9 @@ void MemorySystem::reallocate() {
         hb = load.dram_time - b;
       }
       u = b;
-      if (ha * hb < 0) {
+      if (ha * hb < 0 && std::abs(hb) > kTol) {
         int side = 0;
-        for (int it = 0; it < 60 && std::abs(hb) > kTol && std::abs(b - a) > kTol * 1e-3; ++it) {
+        for (int it = 0; it < 60 && std::abs(b - a) > kTol * 1e-3; ++it) {
           const double x = (a * hb - b * ha) / (hb - ha);
           load = allocate_at(x);
           const double hx = load.dram_time - x;

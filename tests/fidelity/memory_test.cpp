@@ -282,6 +282,23 @@ TEST_F(MemoryModel, LatencyGrowsWithLoadAndThroughputFollowsLittlesLaw) {
   }
 }
 
+// Eight requesters of an eighth of the window each load DRAM as one does: together they follow
+// the same Little's law (the allocation's fixed point holds with many flows).
+TEST_F(MemoryModel, ManyWindowedFlowsTogetherFollowLittlesLaw) {
+  MemoryConfig cfg;
+  for (const double n : {8, 16, 32, 128}) {
+    const double W = n * 24 * 64;
+    const double B = 4000 * W;
+    std::vector<std::vector<Step>> probes(8, {random_lines(B / 8, W / 8)});
+    const Outcome r = run(cfg, probes);
+    double t = 0;
+    for (const auto& d : r.done) t = std::max(t, d[0]);
+    const auto [Xc, Rc] = littles_law(W, cfg.l2.latency_s);
+    EXPECT_NEAR(B / t, Xc, Xc * 0.01) << "window " << W;
+    EXPECT_NEAR(mean_latency(r.stats), Rc, Rc * 0.01) << "window " << W;
+  }
+}
+
 // The reference's closed-loop runs (n outstanding 64 B reads per channel, latency DRAM side only)
 // against the model with no on-chip latency. The model's latency curve is the open-loop one
 // (requests arriving independently), which queues more than n fixed requests per channel do, so
