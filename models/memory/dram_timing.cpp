@@ -25,8 +25,7 @@ DramCost dram_cost(const DramTimingParams& p, double random_share) {
   c.random_s_per_byte = 1.0 / (p.peak_bytes_per_s * p.random.sustained_fraction);
   const double alone = 1.0 / (p.peak_bytes_per_s * p.stream.sustained_fraction);
   // At a 50/50 mix: 0.5 random + 0.5 stream_in_mix = 1 / (peak x mix.sustained).
-  const double in_mix =
-      2.0 / (p.peak_bytes_per_s * p.mix.sustained_fraction) - c.random_s_per_byte;
+  const double in_mix = 2.0 / (p.peak_bytes_per_s * p.mix.sustained_fraction) - c.random_s_per_byte;
   const double f = std::clamp(random_share, 0.0, 1.0);
   c.stream_s_per_byte = alone + (f / 0.5) * (std::max(in_mix, alone) - alone);
   return c;

@@ -21,8 +21,8 @@ struct DramPattern {
 
 struct DramTimingParams {
   double peak_bytes_per_s = 936e9;
-  bool pattern_aware = true;  // false: an ideal bandwidth server at peak with a fixed latency
-  double fixed_latency_s = 0;  // pattern_aware == false: the DRAM-side latency
+  bool pattern_aware = true;        // false: an ideal bandwidth server at peak with a fixed latency
+  double fixed_latency_s = 0;       // pattern_aware == false: the DRAM-side latency
   DramPattern random, stream, mix;  // mix: each request random or stream with probability 1/2
 };
 

@@ -2,8 +2,10 @@
 // misses of the NFPs are looked up by address (all NFPs read the same tables, so one NFP's fetch
 // can serve another's miss); streaming traffic that is never re-read (the GPU's rest kernels,
 // grid fills) is accounted as "pollution": that many distinct lines inserted evenly over the sets,
-// evicting by their bytes. Pure C++, no SystemC: the memory system owns one shared instance, the
-// sampler a scaled one (docs/memory.md).
+// evicting by their bytes. Way partitioning (read_ways < ways) gives grid lines and grid fills
+// their own ways and the GPU's traffic the rest, as cache-allocation technology does. Pure C++,
+// no SystemC: the memory system owns one shared instance, the sampler a scaled one
+// (docs/memory.md).
 #pragma once
 
 #include <cstdint>
@@ -12,12 +14,18 @@
 namespace ngpc {
 
 struct L2Params {
-  uint64_t capacity_bytes = 6291456;  // 6 MiB, GA102 [spec §1]
+  uint64_t capacity_bytes = 6291456;  // 6 MiB, GA102 [spec §1; GA102 whitepaper: 6144 KB]
   uint32_t line_bytes = 128;          // NVIDIA L2 line [CUDA C++ Best Practices Guide]
   uint32_t sector_bytes = 32;         // DRAM access granularity [same]
   uint32_t ways = 16;                 // [est] not published for GA102
-  uint32_t read_ways = 0;  // ways a read may allocate into (way partitioning); 0 = all
+  // Ways grid reads and grid-class pollution allocate into (way partitioning); the other class
+  // takes the remaining ways. 0 or >= ways: no partition, every class allocates anywhere.
+  uint32_t read_ways = 0;
 };
+
+// Who a polluting stream belongs to, for way partitioning: grid fills share the grid's ways, the
+// GPU's own traffic the others.
+enum class L2Class : uint8_t { Grid, Other };
 
 class L2Cache {
  public:
@@ -29,22 +37,30 @@ class L2Cache {
   // (whole sectors), which are then installed; the line becomes most recently used.
   uint32_t read(uint64_t addr, uint32_t bytes);
 
-  // `bytes` of distinct, never re-read lines pass through (spread evenly over the sets, applied
-  // lazily per set when it is next touched, which is exact for LRU since sets are independent).
-  void pollute(double bytes);
+  // `bytes` of distinct, never re-read lines of class `cls` pass through (spread evenly over the
+  // sets, applied lazily per set when it is next touched, which is exact for LRU since sets are
+  // independent and nothing else touches the set meanwhile).
+  void pollute(double bytes, L2Class cls = L2Class::Other);
 
   uint64_t sets() const { return sets_; }
   const L2Params& params() const { return p_; }
-  // Bytes ever installed (sector misses, pollution): the stack-distance clock used for ranges.
-  double inserted_bytes() const { return inserted_; }
+  // Capacity of the ways grid lines allocate into.
+  double grid_capacity_bytes() const {
+    return static_cast<double>(sets_) * p_.read_ways * p_.line_bytes;
+  }
+  // Bytes of capacity ever allocated in the grid's ways (a new line counts whole, more sectors of
+  // a present line nothing): the LRU stack-distance clock for ranges tracked beside the sets.
+  double grid_clock_bytes() const { return grid_clock_; }
 
  private:
   void apply_pollution(uint64_t set);
+  void evict_into(uint64_t set, uint32_t from, uint32_t to, uint64_t lines);
 
   L2Params p_;
   uint64_t sets_;
   uint32_t sector_shift_, line_shift_;
   uint32_t full_mask_;
+  bool partitioned_;
   // Way w of set s at s * ways + w. tag 0 = empty, kStream = a polluting line, else line + 1.
   struct Way {
     uint64_t tag;
@@ -52,10 +68,12 @@ class L2Cache {
     uint32_t valid;  // sector bit mask
   };
   std::vector<Way> way_;
-  std::vector<uint64_t> seen_;   // per set: pollution lines already applied (in 1/kFrac lines)
-  uint64_t pollution_ = 0;       // lines per set inserted so far, fixed point (1/kFrac)
+  // Per class: lines per set inserted so far, and per set how many were applied (fixed point).
+  double polluted_lines_[2] = {0, 0};
+  uint64_t pollution_[2] = {0, 0};
+  std::vector<uint64_t> seen_[2];
   uint64_t clock_ = 0;
-  double inserted_ = 0;
+  double grid_clock_ = 0;
 };
 
 }  // namespace ngpc

@@ -151,16 +151,14 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
         notify_done(done, cfg_.l2.latency_s);
         return;
       }
-      // LRU stack distance: the range is still in L2 if what was inserted since it was fetched,
-      // plus the range itself, fits.
-      const bool resident = range.inserted_at >= 0 &&
-                            l2_.inserted_bytes() - range.inserted_at + r.bytes <=
-                                static_cast<double>(cfg_.l2.capacity_bytes);
+      // LRU stack distance: the range is still in L2 if what entered the grid's ways since it
+      // was last read, plus the range itself, fits them. Reading it makes it most recently used.
+      const bool resident =
+          range.inserted_at >= 0 &&
+          l2_.grid_clock_bytes() - range.inserted_at + r.bytes <= l2_.grid_capacity_bytes();
       dram = resident ? 0 : r.bytes;
-      if (!resident) {
-        l2_.pollute(r.bytes);
-        range.inserted_at = l2_.inserted_bytes();
-      }
+      if (!resident) l2_.pollute(r.bytes, L2Class::Grid);
+      range.inserted_at = l2_.grid_clock_bytes();
       stats_.fill_l2_hit_bytes += r.bytes - dram;
       range.frame = r.frame;
       f.fill_slot = static_cast<int>(r.grid);
@@ -172,7 +170,7 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
     case Traffic::GpuRest:
       link = 0;
       dram = r.bytes;
-      l2_.pollute(r.bytes);
+      l2_.pollute(r.bytes, L2Class::Other);
       break;
   }
   const double primary = std::max(link, dram);
@@ -209,9 +207,15 @@ void MemorySystem::advance() {
     dram_rate += f.rate * f.a_dram;
     dram_time += f.rate * cost_dram_[i];
     if (f.grid_miss) {
+      // The L2-served part sees the on-chip path, the DRAM-served part that plus the DRAM side;
+      // queueing beyond the curve (a saturated window) delays both.
       const double bytes = f.rate * f.a_link * dt;
-      stats_.grid_miss_latency_byte_s += bytes * f.latency_s;
-      latency_hist_[latency_bin(f.latency_s)] += bytes;
+      const double phi = f.a_link > 0 ? std::min(1.0, f.a_dram / f.a_link) : 1.0;
+      const double hit_lat = cfg_.l2.latency_s + f.queued_s;
+      const double miss_lat = phi > 0 ? hit_lat + (f.latency_s - cfg_.l2.latency_s) / phi : hit_lat;
+      stats_.grid_miss_latency_byte_s += bytes * (f.latency_s + f.queued_s);
+      latency_hist_[latency_bin(hit_lat)] += bytes * (1 - phi);
+      latency_hist_[latency_bin(miss_lat)] += bytes * phi;
     }
   }
   stats_.link_busy_s += dt * link_rate / cfg_.l2.link_bandwidth_bytes_per_s;
@@ -262,8 +266,13 @@ void MemorySystem::fill_rates(const std::vector<size_t>& members) {
   }
 }
 
-// Rates depend on the latencies (a window allows window / latency) and latencies on the load the
-// rates make, so the allocation is iterated to its fixed point (a few rounds; deterministic).
+// Rates depend on the latencies (a window allows window / latency) and the latencies on the load
+// the rates make: the allocation is the fixed point u = g(u) of the DRAM utilisation u the
+// latencies are taken at. g does not increase with u (longer latencies, smaller window limits),
+// and plain iteration oscillates where the loaded-latency curve is steep (|g'| > 1 near
+// saturation), so the root of g(u) - u is bracketed and found by regula falsi (Illinois). The
+// random share, which sets the DRAM cost per byte and which curve applies, is iterated around it.
+// Deterministic: the same flows give the same arithmetic.
 void MemorySystem::reallocate() {
   const size_t n = flows_.size();
   frozen_.assign(n, 0);
@@ -277,8 +286,13 @@ void MemorySystem::reallocate() {
     for (const Flow& f : flows_) ++count[static_cast<int>(f.src)];
     for (size_t i = 0; i < n; ++i) weight_[i] = 1.0 / count[static_cast<int>(flows_[i].src)];
   }
-  std::vector<size_t> groups[2];
-  for (size_t i = 0; i < n; ++i) groups[isolated ? static_cast<int>(flows_[i].src) : 0].push_back(i);
+  groups_[0].clear();
+  groups_[1].clear();
+  for (size_t i = 0; i < n; ++i)
+    groups_[isolated ? static_cast<int>(flows_[i].src) : 0].push_back(i);
+  // Does any limit depend on the latency, hence on the load?
+  bool coupled = false;
+  for (const Flow& f : flows_) coupled = coupled || (f.window > 0 && f.src == MemSource::Ngpc);
   // Start from the random share of the DRAM demand.
   double rnd = 0, all = 0;
   for (const Flow& f : flows_) {
@@ -287,43 +301,105 @@ void MemorySystem::reallocate() {
     if (f.pattern == DramPatternKind::Random) rnd += f.a_dram;
   }
   random_share_ = all > 0 ? rnd / all : 0;
-  for (int round = 0; round < 8; ++round) {
+  double u = std::max(0.0, rho_dram_);
+  constexpr double kTol = 1e-9;
+  for (int outer = 0; outer < 8; ++outer) {
     const DramCost c = dram_cost(dram_, random_share_);
     for (size_t i = 0; i < n; ++i) {
-      Flow& f = flows_[i];
+      const Flow& f = flows_[i];
       cost_link_[i] = f.a_link / cfg_.l2.link_bandwidth_bytes_per_s;
       cost_dram_[i] = f.a_dram * (f.pattern == DramPatternKind::Random ? c.random_s_per_byte
-                                                                        : c.stream_s_per_byte);
-      f.latency_s = latency_for(f);
-      double lim = f.cap;
-      if (f.window > 0 && f.latency_s > 0) {
-        const double w = f.window / f.latency_s;
-        lim = lim > 0 ? std::min(lim, w) : w;
+                                                                       : c.stream_s_per_byte);
+    }
+    Load load = allocate_at(u);
+    if (coupled && std::abs(load.dram_time - u) > kTol) {
+      // Bracket the root: g does not increase, so g(u) lies on the other side of it.
+      double a = u, ha = load.dram_time - u;
+      double b = load.dram_time;
+      load = allocate_at(b);
+      double hb = load.dram_time - b;
+      for (int step = 0; step < 8 && ha * hb > 0; ++step) {  // g not monotone here: walk on
+        a = b;
+        ha = hb;
+        b = load.dram_time;
+        load = allocate_at(b);
+        hb = load.dram_time - b;
       }
-      limit_[i] = lim;
+      u = b;
+      if (ha * hb < 0 && std::abs(hb) > kTol) {
+        int side = 0;
+        for (int it = 0; it < 60 && std::abs(b - a) > kTol * 1e-3; ++it) {
+          const double x = (a * hb - b * ha) / (hb - ha);
+          load = allocate_at(x);
+          const double hx = load.dram_time - x;
+          u = x;
+          if ((hx > 0) == (ha > 0)) {
+            a = x;
+            ha = hx;
+            if (side == -1) hb *= 0.5;
+            side = -1;
+          } else {
+            b = x;
+            hb = hx;
+            if (side == +1) ha *= 0.5;
+            side = +1;
+          }
+          if (std::abs(hx) <= kTol) break;
+        }
+      }
+    } else {
+      u = coupled ? u : load.dram_time;
     }
-    for (const auto& g : groups)
-      if (!g.empty()) fill_rates(g);
-    // The load these rates make; with isolated sources the NGPC's latencies see only its own.
-    double link = 0, dram_time = 0, dram_rnd = 0, dram_all = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (isolated && flows_[i].src != MemSource::Ngpc) continue;
-      link += flows_[i].rate * cost_link_[i];
-      dram_time += flows_[i].rate * cost_dram_[i];
-      dram_all += flows_[i].rate * flows_[i].a_dram;
-      if (flows_[i].pattern == DramPatternKind::Random)
-        dram_rnd += flows_[i].rate * flows_[i].a_dram;
-    }
-    const double share = dram_all > 0 ? dram_rnd / dram_all : random_share_;
-    const bool settled = std::abs(link - rho_link_) < 1e-9 &&
-                         std::abs(dram_time - rho_dram_) < 1e-9 &&
-                         std::abs(share - random_share_) < 1e-9;
-    rho_link_ = link;
-    rho_dram_ = dram_time;
+    rho_link_ = load.link;
+    rho_dram_ = coupled ? u : load.dram_time;
+    const double share = load.dram_all > 0 ? load.dram_rnd / load.dram_all : random_share_;
+    const bool settled = std::abs(share - random_share_) < kTol;
     random_share_ = share;
     if (settled) break;
   }
-  for (Flow& f : flows_) f.latency_s = latency_for(f);
+  // Without windows the rates did not depend on the latencies: take these at the load made.
+  if (!coupled)
+    for (Flow& f : flows_) f.latency_s = latency_for(f);
+  // The rates stand as allocated at the last evaluation; the latencies are those they were
+  // allocated with. A windowed flow held below its limit by a full resource keeps its whole
+  // window queued: its requests see window / rate (Little's law), more than the curve gives.
+  for (size_t i = 0; i < n; ++i) {
+    Flow& f = flows_[i];
+    f.queued_s = 0;
+    if (f.window > 0 && f.rate > 0 && limit_[i] > 0 && f.rate < limit_[i] * (1 - 1e-9))
+      f.queued_s = std::max(0.0, f.window / f.rate - f.latency_s);
+  }
+}
+
+// One evaluation of g: latencies and window limits at DRAM utilisation u and the current random
+// share, rates by progressive filling, and the load those rates make.
+MemorySystem::Load MemorySystem::allocate_at(double u) {
+  const bool isolated = cfg_.dram.arbitration == Arbitration::Isolated;
+  rho_dram_ = u;
+  const size_t n = flows_.size();
+  for (size_t i = 0; i < n; ++i) {
+    Flow& f = flows_[i];
+    f.latency_s = latency_for(f);
+    double lim = f.cap;
+    if (f.window > 0 && f.latency_s > 0) {
+      const double w = f.window / f.latency_s;
+      lim = lim > 0 ? std::min(lim, w) : w;
+    }
+    limit_[i] = lim;
+  }
+  for (const auto& g : groups_)
+    if (!g.empty()) fill_rates(g);
+  // The load these rates make; with isolated sources the NGPC's latencies see only its own.
+  Load l;
+  for (size_t i = 0; i < n; ++i) {
+    if (isolated && flows_[i].src != MemSource::Ngpc) continue;
+    l.link += flows_[i].rate * cost_link_[i];
+    l.dram_time += flows_[i].rate * cost_dram_[i];
+    l.dram_all += flows_[i].rate * flows_[i].a_dram;
+    if (flows_[i].pattern == DramPatternKind::Random)
+      l.dram_rnd += flows_[i].rate * flows_[i].a_dram;
+  }
+  return l;
 }
 
 void MemorySystem::schedule() {

@@ -59,25 +59,25 @@ struct MemRequest {
   uint32_t line_bytes = 64;
   // Grid fills: one resident range per (grid, frame); later requests may find it in L2.
   uint32_t grid = 0, frame = 0;
-  bool broadcast = false;  // one load of the range serves every NFP of the frame
+  bool broadcast = false;   // one load of the range serves every NFP of the frame
   double window_bytes = 0;  // most bytes the requester keeps in flight (0: no limit)
   double rate_cap = 0;      // most bytes/s the requester takes (0: no limit)
 };
 
-#define NGPC_MEMORY_STATS(X)                                                                  \
-  X(link_bytes, "B", "bytes over the NGPC <-> L2 link")                                       \
-  X(ngpc_dram_bytes, "B", "DRAM bytes of NGPC traffic")                                       \
-  X(gpu_dram_bytes, "B", "DRAM bytes of the GPU's own traffic")                               \
-  X(link_busy_s, "s", "integral of L2-link utilisation over time (seconds at 100 %)")         \
-  X(dram_busy_s, "s", "integral of DRAM bandwidth / peak over time (seconds at 100 %)")       \
-  X(dram_time_busy_s, "s",                                                                    \
-    "integral of DRAM time in use over time, each byte charged by its pattern (seconds)")     \
-  X(grid_miss_bytes, "B", "grid-miss bytes looked up in the L2")                              \
-  X(grid_miss_l2_hit_bytes, "B", "of which the L2 served")                                    \
-  X(fill_bytes, "B", "grid-fill bytes requested of the L2")                                   \
-  X(fill_l2_hit_bytes, "B", "of which the L2 served")                                         \
-  X(grid_miss_latency_byte_s, "B s", "sum over grid-miss bytes of the latency they saw")      \
-  X(grid_miss_latency_p95_s, "s", "95th percentile of the grid-miss latency, by bytes")       \
+#define NGPC_MEMORY_STATS(X)                                                              \
+  X(link_bytes, "B", "bytes over the NGPC <-> L2 link")                                   \
+  X(ngpc_dram_bytes, "B", "DRAM bytes of NGPC traffic")                                   \
+  X(gpu_dram_bytes, "B", "DRAM bytes of the GPU's own traffic")                           \
+  X(link_busy_s, "s", "integral of L2-link utilisation over time (seconds at 100 %)")     \
+  X(dram_busy_s, "s", "integral of DRAM bandwidth / peak over time (seconds at 100 %)")   \
+  X(dram_time_busy_s, "s",                                                                \
+    "integral of DRAM time in use over time, each byte charged by its pattern (seconds)") \
+  X(grid_miss_bytes, "B", "grid-miss bytes looked up in the L2")                          \
+  X(grid_miss_l2_hit_bytes, "B", "of which the L2 served")                                \
+  X(fill_bytes, "B", "grid-fill bytes requested of the L2")                               \
+  X(fill_l2_hit_bytes, "B", "of which the L2 served")                                     \
+  X(grid_miss_latency_byte_s, "B s", "sum over grid-miss bytes of the latency they saw")  \
+  X(grid_miss_latency_p95_s, "s", "95th percentile of the grid-miss latency, by bytes")   \
   X(transfers, "", "transfers started")
 NGPC_STAT_BLOCK(MemoryStats, double, NGPC_MEMORY_STATS)
 
@@ -123,7 +123,8 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
     double cap = 0;     // static rate cap (bytes/s of the primary quantity), 0 = none
     double window = 0;  // bytes in flight at most, 0 = none
     double rate = 0;
-    double latency_s = 0;  // the access latency it sees now
+    double latency_s = 0;  // the access latency it sees now (loaded-latency curve)
+    double queued_s = 0;   // beyond that: its window waiting behind a full resource
     bool grid_miss = false;
     MemSource src = MemSource::Ngpc;
     MemCompletion* done = nullptr;
@@ -143,7 +144,11 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
 
   void start(Flow f);
   void advance();
+  struct Load {
+    double link = 0, dram_time = 0, dram_rnd = 0, dram_all = 0;
+  };
   void reallocate();
+  Load allocate_at(double dram_utilisation);
   void fill_rates(const std::vector<size_t>& members);
   double latency_for(const Flow& f) const;
   void schedule();
@@ -153,13 +158,14 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
 
   MemoryConfig cfg_;
   DramTimingParams dram_;
-  L2Cache l2_;          // the shared L2 (full detail, fills, GPU pollution)
-  L2Cache sample_l2_;   // sampled mode: one NFP's share of it
+  L2Cache l2_;         // the shared L2 (full detail, fills, GPU pollution)
+  L2Cache sample_l2_;  // sampled mode: one NFP's share of it
   std::vector<Flow> flows_;
   std::vector<FillRange> fills_;  // by grid id
   // Scratch for reallocate().
   std::vector<uint8_t> frozen_;
   std::vector<double> weight_, cost_link_, cost_dram_, limit_;
+  std::vector<size_t> groups_[2];
   double rho_link_ = 0, rho_dram_ = 0, random_share_ = 0;
   sc_core::sc_event wake_;
   sc_core::sc_time last_;
