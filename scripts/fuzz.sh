@@ -5,7 +5,7 @@
 # broken invariant, and keeps the input that caused it in build-fuzz/crashes/<target>/.
 # docs/testing.md, "Fuzzing".
 #
-#   NGPC_FUZZ_SECONDS  seconds per target (default 45: five targets, two at a time, take 3 x 45 s)
+#   NGPC_FUZZ_SECONDS  seconds per target (default 60: five targets, two at a time, take 3 x 60 s)
 #   NGPC_FUZZ_TARGETS  which targets (default: units config trace nsys sweep)
 #   NGPC_FUZZ_JOBS     targets run at once (default 2, the CI machine's cores)
 #   NGPC_FUZZ_TIMEOUT  seconds one input may take (default 10)
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-seconds=${NGPC_FUZZ_SECONDS:-45}
+seconds=${NGPC_FUZZ_SECONDS:-60}
 jobs=${NGPC_FUZZ_JOBS:-2}
 timeout=${NGPC_FUZZ_TIMEOUT:-10}
 read -r -a targets <<<"${NGPC_FUZZ_TARGETS:-units config trace nsys sweep}"

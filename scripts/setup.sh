@@ -2,9 +2,11 @@
 # Installs the Debian packages ngpc-sim needs; does nothing when all are present. Idempotent.
 set -euo pipefail
 # python3-matplotlib: scripts/plot_sweep.py (run with /usr/bin/python3, Debian's interpreter);
-# parallel: GNU Parallel, which runs `sweep --emit-jobs` lists (a CI test uses the real one).
+# parallel: GNU Parallel, which runs `sweep --emit-jobs` lists (a CI test uses the real one);
+# clang-14, libclang-rt-14-dev, llvm-14: the libFuzzer targets (scripts/fuzz.sh) and their symboliser.
 pkgs=(g++ cmake make pkg-config libsystemc-dev libboost-program-options-dev nlohmann-json3-dev
-      libgtest-dev libvalijson-dev libbenchmark-dev python3-matplotlib parallel)
+      libgtest-dev libvalijson-dev libbenchmark-dev python3-matplotlib parallel
+      clang-14 libclang-rt-14-dev llvm-14)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -307,6 +307,16 @@ std::vector<BadInput> cases() {
        {{"s.json", R"({"traces": ["{tiny}", "nope.json"]})"}},
        "sweep {dir}/s.json --out {dir}/out",
        {"s.json", "/traces/1", "nope.json", "does not exist"}},
+      // Found by fuzzing (scripts/fuzz.sh): a number beyond a double escaped the JSON layer as
+      // nlohmann's out_of_range.
+      {"sweep_number_beyond_double",
+       {{"s.json", R"({"grid": {"nfps": [8, 1e400]}})"}},
+       "sweep {dir}/s.json --out {dir}/out",
+       {"s.json", "line 1, column 23", "'1e400'", "out of range"}},
+      {"config_number_beyond_double",
+       {{"c.json", R"({"nfp": {"clock": -2e999}})"}},
+       kRun + "--config {dir}/c.json",
+       {"c.json", "'-2e999'", "out of range"}},
       {"sweep_bad_app",
        {{"s.json", R"({"grid": {"app": ["nerf", "doom"]}})"}},
        "sweep {dir}/s.json --out {dir}/out",

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "sim/error.h"
@@ -14,6 +16,11 @@
 
 namespace ngpc::trace {
 namespace {
+
+std::string test_read(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
 
 std::string models_text(const std::vector<EncodingModel>& e, const std::vector<MlpModel>& m) {
   return models_to_json(e, m).dump();
@@ -44,6 +51,33 @@ TEST(Apps, NsightImportUsesTheAppModels) {
     const AppModels m = app_models(app);
     EXPECT_EQ(models_text(t.encodings, t.mlps), models_text(m.encodings, m.mlps)) << app;
   }
+}
+
+// Found by fuzzing (scripts/fuzz.sh): a kernel name with bytes that are not UTF-8 reached the
+// trace schema validation and aborted. The import must succeed and write a trace that reads back.
+TEST(Apps, NsightImportOfNamesThatAreNotUtf8WritesATraceThatReadsBack) {
+  std::string csv = test_read(std::string(NGPC_SOURCE_DIR) + "/tests/data/nsys/nerf_2frames.csv");
+  const std::string from = "init_rays_with_payload_kernel_nerf";
+  const size_t at = csv.find(from);
+  ASSERT_NE(at, std::string::npos);
+  csv.replace(at, from.size(), "init_rays_\xff\xfe_kernel_nerf");
+  const std::string dir = ::testing::TempDir();
+  const std::string in = dir + "/not-utf8.csv", out = dir + "/not-utf8.json";
+  {
+    std::ofstream f(in, std::ios::binary);
+    f << csv;
+  }
+  NsysImportOptions o;
+  o.csv_path = in;
+  o.like = "nerf";
+  const Trace t = import_nsys(o);
+  write_trace(out, t);
+  const Trace back = read_trace(out);
+  EXPECT_EQ(back.frames.size(), t.frames.size());
+  bool replaced = false;
+  for (const auto& f : back.frames)
+    for (const auto& k : f.kernels) replaced |= k.name.find("\xef\xbf\xbd") != std::string::npos;
+  EXPECT_TRUE(replaced) << "the invalid bytes become U+FFFD";
 }
 
 TEST(Apps, SpecModels) {
