@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-
 #include <systemc>
 
+#include "closed_form.h"
 #include "models/mlp/mlp_engine.h"
 #include "sim_fixture.h"
 
@@ -46,6 +46,7 @@ TEST_F(ClusterTiming, MlpBoundFrameTakesTheMacArrayBound) {
   // Closed form: 64 batches x 2 layers x (R + (n + R + C - 2)) cycles at 1 GHz.
   const double bound = 64.0 * 2 * (64 + 16384 + 126) / cfg.clock_hz;
   const double t = run_frame(cfg, fw);
+  test::record_closed_form("MLP-bound frame time [s] vs the MAC array bound", t, bound);
   EXPECT_GE(t, bound);
   EXPECT_LT(t, bound * 1.02);
 }
@@ -70,6 +71,8 @@ TEST_F(ClusterTiming, ConflictFreeEncodingTakesOneCyclePerInputPerLevelUnit) {
   const double bound = 32.0 * (16384 + 6 + 2) / cfg.clock_hz;
   FrameStats fs;
   const double t = run_frame(cfg, fw, &fs);
+  test::record_closed_form("conflict-free encoding time [s] vs 1 cycle per input per level unit", t,
+                           bound);
   EXPECT_GE(t, bound);
   EXPECT_LT(t, bound * 1.02);
   EXPECT_EQ(fs.activity.encoding.sram_misses, 0u);
@@ -81,9 +84,9 @@ TEST_F(ClusterTiming, MissBoundEncodingTakesTheDramBound) {
   cfg.nfp.encoding.grid_sram.policy = SramPolicy::Static;
   cfg.nfp.encoding.grid_sram.capacity_bytes = 4096;    // nearly nothing resident
   cfg.nfp.encoding.max_outstanding_misses = 1u << 20;  // latency fully hidden
-  cfg.memory.dram.model = DramModel::Bandwidth;          // an ideal server at peak bandwidth
-  cfg.memory.l2.capacity_bytes = 128 * 16;               // one L2 set: misses go to DRAM
-  cfg.memory.dram.bandwidth_bytes_per_s = 300e9;         // well below the level units' rate
+  cfg.memory.dram.model = DramModel::Bandwidth;        // an ideal server at peak bandwidth
+  cfg.memory.l2.capacity_bytes = 128 * 16;             // one L2 set: misses go to DRAM
+  cfg.memory.dram.bandwidth_bytes_per_s = 300e9;       // well below the level units' rate
   GridParams p;  // NeRF hash grid: 23.3 MiB, far beyond L2's grid share
   const GridLayout layout = make_grid_layout(p);
   FrameWork fw;
@@ -98,6 +101,7 @@ TEST_F(ClusterTiming, MissBoundEncodingTakesTheDramBound) {
   const double dram_bound = fs.memory.ngpc_dram_bytes / cfg.memory.dram.bandwidth_bytes_per_s;
   const double link_bound = fs.memory.link_bytes / cfg.memory.l2.link_bandwidth_bytes_per_s;
   EXPECT_GT(dram_bound, link_bound);
+  test::record_closed_form("miss-bound encoding time [s] vs DRAM bytes / bandwidth", t, dram_bound);
   EXPECT_GE(t, dram_bound);
   EXPECT_LT(t, dram_bound * 1.02);
 }
@@ -110,6 +114,8 @@ TEST_F(ClusterTiming, GpuRestKernelsAloneTakeTheirFusedTime) {
   item.gpu_time_s = 1e-3;
   fw.items.push_back(item);
   const double t = run_frame(cfg, fw);
+  test::record_closed_form("GPU rest kernels alone [s] vs their time / fusion speed-up", t,
+                           1e-3 / 9.94);
   EXPECT_NEAR(t, 1e-3 / 9.94, 1e-9);
 }
 
@@ -130,6 +136,8 @@ TEST_F(ClusterTiming, OverlapHidesTheShorterOfNgpcAndGpuWork) {
   reset_systemc_context();
   cfg.gpu.overlap = false;
   const double serial = run_frame(cfg, fw);
+  test::record_closed_form("no overlap: frame time [s] vs NGPC + fused GPU time", serial,
+                           mlp_s * 1.5);
   EXPECT_NEAR(serial, mlp_s * 1.5, mlp_s * 0.01);
 }
 
@@ -183,7 +191,9 @@ struct FlowProbe : sc_core::sc_module {
   void go() {
     MemRequest r;
     r.src = src;
-    r.kind = src == MemSource::Gpu ? Traffic::GpuRest : dram > 0 ? Traffic::GridMiss : Traffic::Weights;
+    r.kind = src == MemSource::Gpu ? Traffic::GpuRest
+             : dram > 0            ? Traffic::GridMiss
+                                   : Traffic::Weights;
     r.bytes = src == MemSource::Gpu ? dram : link;
     r.dram_bytes = dram;
     r.rate_cap = cap;

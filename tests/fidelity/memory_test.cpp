@@ -11,6 +11,7 @@
 #include <systemc>
 #include <vector>
 
+#include "closed_form.h"
 #include "models/cluster/cluster.h"
 #include "models/memory/memory_system.h"
 #include "sim_fixture.h"
@@ -152,6 +153,8 @@ TEST_F(MemoryModel, SaturatingRandomLinesLandOnTheRandomCeiling) {
   const Outcome r = run(cfg, {{random_lines(B)}});
   const double t = r.done[0][0];
   const double gbs = B / t / 1e9;
+  test::record_closed_form("saturated random 64 B lines [GB/s] vs the Ramulator random ceiling",
+                           gbs, kRandomGBs);
   EXPECT_NEAR(gbs, kRandomGBs, kRandomGBs * 0.005) << gbs << " GB/s";
   // DRAM time in use (each byte charged by its pattern) is the whole time; against peak, 29.7 %.
   EXPECT_NEAR(r.stats.dram_time_busy_s / t, 1.0, 0.005);
@@ -165,6 +168,8 @@ TEST_F(MemoryModel, SaturatingStreamsLandOnTheStreamCeiling) {
     const Outcome r = run(cfg, {{kind == 0 ? gpu_stream(B) : fill(0, 0, B)}});
     const double t = r.done[0][0];
     const double gbs = B / t / 1e9;
+    test::record_closed_form("saturated streams [GB/s] vs the Ramulator stream ceiling", gbs,
+                             kStreamGBs);
     EXPECT_NEAR(gbs, kStreamGBs, kStreamGBs * 0.005) << gbs << " GB/s, kind " << kind;
     EXPECT_NEAR(r.stats.dram_time_busy_s / t, 1.0, 0.005);
   }
@@ -177,6 +182,7 @@ TEST_F(MemoryModel, HalfRandomHalfStreamLandsOnTheMixCeiling) {
   const double t = std::max(r.done[0][0], r.done[1][0]);
   EXPECT_NEAR(r.done[0][0], r.done[1][0], t * 0.002);
   const double gbs = 2 * B / t / 1e9;
+  test::record_closed_form("50/50 random/stream [GB/s] vs the Ramulator mix ceiling", gbs, kMixGBs);
   EXPECT_NEAR(gbs, kMixGBs, kMixGBs * 0.005) << gbs << " GB/s";
   EXPECT_NEAR(r.stats.dram_time_busy_s / t, 1.0, 0.005);
   EXPECT_NEAR(r.stats.dram_busy_s / t, kMixGBs * 1e9 / kPeak, 0.005);
@@ -187,6 +193,7 @@ TEST_F(MemoryModel, BandwidthModelServesEveryPatternAtPeak) {
   cfg.dram.model = DramModel::Bandwidth;
   const double B = 1e9;
   const Outcome r = run(cfg, {{random_lines(B)}});
+  test::record_closed_form("bandwidth model, random lines [B/s] vs peak", B / r.done[0][0], kPeak);
   EXPECT_NEAR(B / r.done[0][0], kPeak, kPeak * 0.005);
   EXPECT_NEAR(r.stats.dram_time_busy_s / r.done[0][0], 1.0, 0.005);
 }
@@ -242,6 +249,8 @@ TEST_F(MemoryModel, LightLoadSeesTheUnloadedLatency) {
   }
   // One 64 B line in flight: ~0.26 GB/s, 0.1 % of the random saturation.
   const Outcome r = run(cfg, {{random_lines(64e3, 64)}});
+  test::record_closed_form("light-load grid miss latency [s] vs on-chip + unloaded DRAM",
+                           mean_latency(r.stats), unloaded);
   EXPECT_NEAR(mean_latency(r.stats), unloaded, unloaded * 0.001);
   EXPECT_NEAR(r.stats.grid_miss_latency_p95_s, unloaded, unloaded * 0.05);  // 4 bins per octave
   // Little's law: 1000 lines one at a time take 1000 latencies.
@@ -274,6 +283,9 @@ TEST_F(MemoryModel, LatencyGrowsWithLoadAndThroughputFollowsLittlesLaw) {
     const auto [Xc, Rc] = littles_law(W, cfg.l2.latency_s);
     std::printf("  %10.0f  %14.1f  %13.1f  %12.1f  %13.1f  %.4f\n", W, X / 1e9, Xc / 1e9, R * 1e9,
                 Rc * 1e9, X * R / W);
+    if (n == 32)  // past the knee: latency well above unloaded
+      test::record_closed_form("windowed random lines, 32 per channel: latency [s] vs Little's law",
+                               R, Rc);
     EXPECT_NEAR(X, Xc, Xc * 0.01) << "window " << W;
     EXPECT_NEAR(R, Rc, Rc * 0.01) << "window " << W;
     EXPECT_NEAR(X * R / W, 1.0, 0.01) << "window " << W;  // Little's law

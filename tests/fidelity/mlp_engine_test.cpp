@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "closed_form.h"
+
 namespace ngpc {
 namespace {
 
@@ -35,6 +37,12 @@ TEST(MlpEngineClosedForm, WeightStationarySingleLayers) {
       for (uint64_t n = 128; n <= 65536; n *= 2) {
         const MlpTiming t = timing(array, array);
         const std::vector<MlpLayer> layers{{s.in, s.out, s.in, s.out, Activation::Relu}};
+        const double model = double(mlp_network_cycles(t, layers, n, nullptr));
+        if (array == 64 && s.in == 64 && s.out == 64 && n == 16384)
+          test::record_closed_form(
+              "MLP engine, 64x64 array, 64->64 layer, 16384 rows: cycles vs "
+              "weight-stationary formula",
+              model, double(ws_formula(array, array, s.in, s.out, n)));
         EXPECT_EQ(mlp_network_cycles(t, layers, n, nullptr),
                   ws_formula(array, array, s.in, s.out, n))
             << array << "x" << array << " " << s.in << "->" << s.out << " n=" << n;
@@ -74,9 +82,11 @@ TEST(MlpEngineClosedForm, NerfNetworksMacCountsMatchTcnn) {
   // spec §2: NeRF 10,240 MACs per query (density 32->64->16, rgb 32->64->64->16 padded).
   const MlpTiming t = timing(64, 64);
   MlpActivity a;
-  const std::vector<MlpLayer> density{{32, 64, 32, 64, Activation::Relu}, {64, 16, 64, 16, Activation::None}};
-  const std::vector<MlpLayer> rgb{
-      {32, 64, 32, 64, Activation::Relu}, {64, 64, 64, 64, Activation::Relu}, {64, 16, 64, 3, Activation::None}};
+  const std::vector<MlpLayer> density{{32, 64, 32, 64, Activation::Relu},
+                                      {64, 16, 64, 16, Activation::None}};
+  const std::vector<MlpLayer> rgb{{32, 64, 32, 64, Activation::Relu},
+                                  {64, 64, 64, 64, Activation::Relu},
+                                  {64, 16, 64, 3, Activation::None}};
   mlp_network_cycles(t, density, 1, &a);
   mlp_network_cycles(t, rgb, 1, &a);
   EXPECT_EQ(a.macs, 10240u);

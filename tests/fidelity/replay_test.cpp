@@ -137,8 +137,8 @@ TEST_F(ReplaySlow, SampledAndFullDetailAgreeWhenSamplingIsUsed) {
   const Machine full = setup({"detail.mode=full"});
   const RunResult b = replay(t, full.cfg, full.tech, {});
   const FrameStats& s = a.frames[0].stats;
-  EXPECT_FALSE(s.sampling_exact);         // it did sample
-  EXPECT_GT(s.sampling_rel_err, 0.0);     // and says how well
+  EXPECT_FALSE(s.sampling_exact);      // it did sample
+  EXPECT_GT(s.sampling_rel_err, 0.0);  // and says how well
   EXPECT_TRUE(b.frames[0].stats.sampling_exact);
   // Within 2 %, and within the interval it reports when that is wider.
   EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, std::max(0.02, s.sampling_rel_err));

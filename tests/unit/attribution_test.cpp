@@ -40,7 +40,8 @@ TEST(Attribution, PaperConfigChangesOnlyThePapersAssumptions) {
             (std::set<std::string>{"nfp.encoding.grid_fill", "nfp.encoding.grid_sram.policy",
                                    "nfp.encoding.grid_sram.bank_mapping",
                                    "nfp.encoding.grid_sram.replicas", "memory.dram.model",
-                                   "memory.dram.arbitration", "gpu.dram_traffic"}));
+                                   "memory.dram.arbitration", "gpu.dram_traffic",
+                                   "tech.scaling"}));
 }
 
 TEST(Attribution, EachStepChangesOnlyTheEffectItNames) {
@@ -53,6 +54,7 @@ TEST(Attribution, EachStepChangesOnlyTheEffectItNames) {
       {"attribution/4-dram-patterns.json", {"memory.dram.model"}},
       {"attribution/5-gpu-dram-traffic.json", {"gpu.dram_traffic"}},
       {"attribution/6-contention.json", {"memory.dram.arbitration"}},
+      {"attribution/7-sram-scaling.json", {"tech.scaling"}},
   };
   std::string prev = kDir + "ngpc-paper.json";
   for (const auto& [file, expected] : steps) {
