@@ -1,8 +1,21 @@
 #include "models/sim_context.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <systemc>
 #include <thread>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define NGPC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NGPC_ASAN 1
+#endif
+#endif
+#ifdef NGPC_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace ngpc {
 
@@ -31,6 +44,20 @@ void run_simulation() {
   });
   kernel.join();
   if (error) std::rethrow_exception(error);
+}
+
+void fresh_coroutine_stack() {
+#ifdef NGPC_ASAN
+  // The thread function is entered a few frames below the top of its stack, which is
+  // SC_DEFAULT_STACK_SIZE bytes (no process here sets its own); keep 16 KiB clear of the bottom
+  // (the guard page and whatever the entry frames took) so the range stays inside the mapping.
+  const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  const size_t size = static_cast<size_t>(sc_core::SC_DEFAULT_STACK_SIZE);
+  const size_t margin = 16 * 1024, below = 512;
+  if (size <= margin + below) return;
+  const uintptr_t lo = here - (size - margin), hi = here - below;
+  __asan_unpoison_memory_region(reinterpret_cast<void*>(lo), hi - lo);
+#endif
 }
 
 }  // namespace ngpc

@@ -16,4 +16,13 @@ void reset_systemc_context();
 // dies with it and the main thread's stack stays the one LSan scans (docs/testing.md).
 void run_simulation();
 
+// Called first in every SC_THREAD: clears AddressSanitizer's shadow of the part of this coroutine's
+// stack below the caller's frame. SystemC maps coroutine stacks with mmap and unmaps them when a
+// simulation ends, while its threads still wait mid-function, so the redzones of their frames stay
+// poisoned in the shadow; a later coroutine stack mapped at the same address then meets that stale
+// poison and ASan reports a stack-buffer-overflow on an ordinary local (seen on gpu_sms.cpp's
+// MemRequest, depending on the address layout). Nothing below the current frame is live, so
+// clearing it hides nothing. No-op without ASan.
+void fresh_coroutine_stack();
+
 }  // namespace ngpc

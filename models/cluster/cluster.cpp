@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/sim_context.h"
+
 namespace ngpc {
 
 using sc_core::SC_SEC;
@@ -142,6 +144,7 @@ void Cluster::collect_frame(FrameStats& fs) {
 }
 
 void Cluster::dispatch() {
+  fresh_coroutine_stack();  // models/sim_context.h
   for (const FrameWork& fw : frames_) {
     FrameStats fs;
     fs.frame = fw.frame;

@@ -1,5 +1,7 @@
 #include "models/cluster/gpu_sms.h"
 
+#include "models/sim_context.h"
+
 namespace ngpc {
 
 using sc_core::SC_SEC;
@@ -42,6 +44,7 @@ void GpuSms::execute(const GpuJob& job) {
 }
 
 void GpuSms::run() {
+  fresh_coroutine_stack();  // models/sim_context.h
   // A member, not a local: the list must outlive this thread's stack, which SystemC tears down
   // while the thread still waits on it when the simulation ends.
   for (auto& p : from_nfp) any_ |= p->data_written_event();

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/sampling/encode_sampler.h"
+#include "models/sim_context.h"
 
 namespace ngpc {
 
@@ -88,6 +89,7 @@ void EncodingEngine::begin_frame(uint32_t frame) {
 }
 
 void EncodingEngine::run() {
+  fresh_coroutine_stack();  // models/sim_context.h
   EncodingActivity& act = frame_stats_.activity;
   for (;;) {
     Batch* b = in.read();
@@ -120,8 +122,8 @@ void EncodingEngine::run() {
       if (task.address_level) {
         const uint32_t dims = w.layout->params.dims;
         pos_.resize(static_cast<size_t>(n) * dims);
-        sample_positions(positions_, b->frame, w.kernel_index, task.first,
-                         static_cast<uint32_t>(n), dims, pos_.data());
+        sample_positions(positions_, b->frame, w.kernel_index, task.first, static_cast<uint32_t>(n),
+                         dims, pos_.data());
         miss_lines_.clear();
         units.run(pos_.data(), static_cast<uint32_t>(n), counters_, &miss_lines_);
         const uint64_t base = grid_base_address(w.encoding_id);
@@ -177,7 +179,8 @@ void EncodingEngine::run() {
       mr.lines = task.address_level ? &miss_lines_ : nullptr;
       mr.line_bytes = units.line_bytes();
       // The busiest unit keeps `outstanding` lines in flight; the others proportionally fewer.
-      mr.window_bytes = busiest > 0 ? miss_bytes / busiest * timing_.outstanding * mr.line_bytes : 0;
+      mr.window_bytes =
+          busiest > 0 ? miss_bytes / busiest * timing_.outstanding * mr.line_bytes : 0;
       const sc_time start = sc_core::sc_time_stamp();
       mem_->request(mr, &mem_done_);
       sc_core::wait(period_ * std::ceil(cycles));

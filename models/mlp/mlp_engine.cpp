@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/sim_context.h"
+
 namespace ngpc {
 
 using sc_core::SC_SEC;
@@ -83,8 +85,7 @@ uint64_t mlp_network_cycles(const MlpTiming& t, const std::vector<MlpLayer>& lay
   return cycles;
 }
 
-MlpEngine::MlpEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg,
-                     MemoryIf& mem)
+MlpEngine::MlpEngine(sc_core::sc_module_name name, uint32_t nfp, const Config& cfg, MemoryIf& mem)
     : sc_module(name),
       nfp_(nfp),
       weights_from_l2_(cfg.nfp.mlp.weight_source == WeightSource::L2),
@@ -108,6 +109,7 @@ MlpFrame MlpEngine::take_frame() {
 }
 
 void MlpEngine::run() {
+  fresh_coroutine_stack();  // models/sim_context.h
   for (;;) {
     Batch* b = in.read();
     if (b->frame != frame_) {
@@ -135,8 +137,8 @@ void MlpEngine::run() {
       }
       const uint64_t n = task.queries;
       if (n == 0) continue;
-      sc_core::wait(period_ *
-                    static_cast<double>(mlp_network_cycles(timing_, w.layers, n, &frame_stats_.activity)));
+      sc_core::wait(period_ * static_cast<double>(mlp_network_cycles(timing_, w.layers, n,
+                                                                     &frame_stats_.activity)));
     }
     frame_stats_.busy_s += (sc_core::sc_time_stamp() - start).to_seconds();
     b->t.mlp_end = sc_core::sc_time_stamp().to_seconds();
