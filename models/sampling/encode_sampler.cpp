@@ -396,11 +396,6 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
       const size_t best = stratum_pick[c];
       adopt(w, wins[picked[best]], range[best].first, range[best].second);
     }
-    if (std::getenv("NGPC_DBG")) {
-      std::fprintf(stderr, "grid %u windows %zu picked %zu y:", grid, wins.size(), picked.size());
-      for (double a : y) std::fprintf(stderr, " %.4g", a);
-      std::fprintf(stderr, "\n");
-    }
     // Estimate and its interval: y's successive differences (systematic sample), Student's t.
     double m = 0, v = 0;
     for (double a : y) m += a;
