@@ -65,6 +65,7 @@ void expect_rel(double actual, double expected, double rel = 1e-12) {
   EXPECT_NEAR(actual, expected, std::abs(expected) * rel) << "expected " << expected;
 }
 
+// References into `t`: call with a named table, never a temporary.
 const SramSet& sb(const TechTable& t) {
   return sram_set(t, SramScaling::StillmakerBaas);
 }
@@ -141,7 +142,8 @@ TEST(Cost, MacEnergyFollowsPrecision) {
 }
 
 TEST(Cost, SramEnergyAtTheShapeIsTheCactiFigure) {
-  const SramArray& g = sb(t45()).grid_sram;  // shape b: 1 MiB, 4-byte port
+  const TechTable t = t45();             // named: sb() refers into it
+  const SramArray& g = sb(t).grid_sram;  // shape b: 1 MiB, 4-byte port
   EXPECT_EQ(g.shape, "b");
   expect_rel(sram_read_energy_j(g, kMiB, 4), 53.4704 * kPJ);
   expect_rel(sram_write_energy_j(g, kMiB, 4), 47.394 * kPJ);
@@ -336,7 +338,8 @@ TEST(TechLoader, SramRowsAtTheBaseNodeAreCactis45nmRows) {
 }
 
 TEST(TechLoader, StillmakerBaasScalesCactis45nmRows) {
-  const SramSet& s = sb(t7());
+  const TechTable t = t7();
+  const SramSet& s = sb(t);
   EXPECT_EQ(s.from_node, "45nm");
   EXPECT_EQ(s.area_scale, kSbArea);
   expect_row(s.grid_sram, kB45, kSbArea, kSbEnergy, kSbLeak, kSbDelay);
@@ -350,7 +353,8 @@ TEST(TechLoader, StillmakerBaasScalesCactis45nmRows) {
 }
 
 TEST(TechLoader, BitCellRuleScalesCactis22nmRows) {
-  const SramSet& s = bc(t7());
+  const TechTable t = t7();
+  const SramSet& s = bc(t);
   EXPECT_EQ(s.from_node, "22nm");
   expect_rel(s.area_scale, kBcArea);
   EXPECT_NEAR(s.area_scale, 0.382, 5e-4);  // the reference file's x 0.382
@@ -428,13 +432,14 @@ TEST(Cost, EveryNgpcArrayMeetsTheDefaultClockAfterScaling) {
   // fits the 1 GHz clock and the grid SRAM's access its configured latency, by either method.
   const Config c;
   const double cycle = 1 / c.clock_hz;
-  for (const SramSet* s : {&sb(t7()), &bc(t7())}) {
+  const TechTable t = t7();
+  for (const SramSet* s : {&sb(t), &bc(t)}) {
     EXPECT_LE(s->grid_sram.access_s, c.nfp.encoding.grid_sram.access_latency_cycles * cycle);
     for (const SramArray* a : {&s->grid_sram, &s->weight_buffer, &s->activation_buffer, &s->fifo})
       EXPECT_LE(a->cycle_s, cycle) << a->shape;
   }
   // Hand value: 3.84127 ns x 0.259 = 0.995 ns.
-  EXPECT_NEAR(sb(t7()).grid_sram.access_s * 1e9, 0.9949, 1e-4);
+  EXPECT_NEAR(sb(t).grid_sram.access_s * 1e9, 0.9949, 1e-4);
 }
 
 // ---- loader rejections ----
