@@ -46,17 +46,18 @@ void run_simulation() {
   if (error) std::rethrow_exception(error);
 }
 
-void fresh_coroutine_stack() {
+__attribute__((noinline)) void fresh_coroutine_stack() {
 #ifdef NGPC_ASAN
-  // The thread function is entered a few frames below the top of its stack, which is
-  // SC_DEFAULT_STACK_SIZE bytes (no process here sets its own); keep 16 KiB clear of the bottom
-  // (the guard page and whatever the entry frames took) so the range stays inside the mapping.
+  // Up to this call's own frame, which lies just below the caller's: everything the caller calls
+  // later is built there. The thread function is entered a few frames below the top of its stack,
+  // which is SC_DEFAULT_STACK_SIZE bytes (no process here sets its own); 16 KiB are left at the
+  // bottom (the guard page, the entry frames) so the range stays inside the mapping.
   const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   const size_t size = static_cast<size_t>(sc_core::SC_DEFAULT_STACK_SIZE);
-  const size_t margin = 16 * 1024, below = 512;
-  if (size <= margin + below) return;
-  const uintptr_t lo = here - (size - margin), hi = here - below;
-  __asan_unpoison_memory_region(reinterpret_cast<void*>(lo), hi - lo);
+  const size_t margin = 16 * 1024;
+  if (size <= 2 * margin) return;
+  const uintptr_t lo = here - (size - margin);
+  __asan_unpoison_memory_region(reinterpret_cast<void*>(lo), here - lo);
 #endif
 }
 
