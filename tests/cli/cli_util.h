@@ -1,9 +1,11 @@
 // Helpers for tests that run the real ngpc-sim binary (NGPC_BINARY) through the shell.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -113,6 +115,27 @@ inline CmdResult run_shell(const std::string& command_line) {
 // captures its exit status, stdout and stderr.
 inline CmdResult run_cli(const std::string& args) {
   return run_shell(shell_quote(NGPC_BINARY) + " " + args);
+}
+
+// A complete PNG file (signature, IHDR first, IEND last) at least `min_w` x `min_h` pixels and
+// `min_bytes` long: what a plot written by the scripts must be.
+inline ::testing::AssertionResult is_valid_png(const std::string& png, uint32_t min_w = 300,
+                                               uint32_t min_h = 200, size_t min_bytes = 2000) {
+  auto be32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(png[at + i]);
+    return v;
+  };
+  if (png.size() < min_bytes)
+    return ::testing::AssertionFailure() << "only " << png.size() << " bytes";
+  if (png.compare(0, 8, std::string("\x89PNG\r\n\x1a\n", 8)) != 0)
+    return ::testing::AssertionFailure() << "no PNG signature";
+  if (png.compare(12, 4, "IHDR") != 0) return ::testing::AssertionFailure() << "no IHDR first";
+  if (be32(16) < min_w || be32(20) < min_h)
+    return ::testing::AssertionFailure() << be32(16) << " x " << be32(20) << " pixels";
+  if (png.compare(png.size() - 8, 4, "IEND") != 0)
+    return ::testing::AssertionFailure() << "no IEND last (truncated?)";
+  return ::testing::AssertionSuccess();
 }
 
 }  // namespace ngpc::test
