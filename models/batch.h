@@ -18,9 +18,10 @@ struct EncodeTask {
   uint64_t first = 0, queries = 0;  // the batch's query range of the kernel
   // Full detail: the NFP simulates these queries at address level on its own SRAMs. Sampled: the
   // batch takes `sample`, the per-level counts of the sampled batch of its stratum, scaled to
-  // its queries.
+  // its queries. They live in the frame's sampling plan, which outlasts every batch of the frame
+  // (a pointer, not a copy: a 4K frame deals over 10^5 batches).
   bool address_level = false;
-  std::vector<LevelCounters> sample;
+  const std::vector<LevelCounters>* sample = nullptr;
 };
 
 // One MLP kernel's share of a batch.
@@ -31,15 +32,15 @@ struct MlpTask {
 
 // When the batch passed each stage (seconds), for the timeline.
 struct BatchTimes {
-  double dispatch = 0, encode_start = 0, encode_end = 0, mlp_start = 0, mlp_end = 0,
-         gpu_start = 0, gpu_end = 0;
+  double dispatch = 0, encode_start = 0, encode_end = 0, mlp_start = 0, mlp_end = 0, gpu_start = 0,
+         gpu_end = 0;
 };
 
 struct Batch {
-  uint32_t frame = 0;  // a batch of a new frame resets the engines' per-frame state
-  uint32_t item = 0;   // work item in the frame
-  uint32_t index = 0;  // batch within the item
-  uint32_t nfp = 0;    // NFP the dispatcher chose
+  uint32_t frame = 0;               // a batch of a new frame resets the engines' per-frame state
+  uint32_t item = 0;                // work item in the frame
+  uint32_t index = 0;               // batch within the item
+  uint32_t nfp = 0;                 // NFP the dispatcher chose
   std::vector<EncodeTask> encodes;  // in the item's order
   std::vector<MlpTask> mlps;        // in execution order
   double gpu_time_s = 0;            // the GPU's share of the item's remaining kernels

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's run command: install what is missing, build optimised, run the headline experiment
-# (configs/sweeps/headline.json: 48 points) into results/headline/ and draw its plots there.
+# (configs/sweeps/headline.json: 64 points) into results/headline/ and draw its plots there.
 # Resumable: rerunning it runs only the points not yet finished (docs/sweeps.md). Extra arguments
 # go to `ngpc-sim sweep` (e.g. --quiet, -j 1).
 set -euo pipefail

@@ -37,6 +37,13 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg,
 void Cluster::batch_done(const Batch& b) {
   --outstanding_[b.nfp];
   ++batches_done_;
+  if (recording_) record_timeline(b);
+  // Nothing refers to a batch once the GPU is done with it: keep it for the next one.
+  const auto it = in_flight_.find(&b);
+  if (it != in_flight_.end()) {
+    free_batches_.push_back(std::move(it->second));
+    in_flight_.erase(it);
+  }
   batch_done_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -69,9 +76,17 @@ void Cluster::run_item(const FrameWork& fw, uint32_t index, FrameStats& fs) {
   if (nb == 0) return;
   const bool overlap = cfg_.gpu.overlap;
   const uint64_t done_before = batches_done_;
-  std::vector<std::unique_ptr<Batch>> batches;
   for (uint64_t i = 0; i < nb; ++i) {
-    auto b = std::make_unique<Batch>();
+    std::unique_ptr<Batch> owned;
+    if (free_batches_.empty()) {
+      owned = std::make_unique<Batch>();
+    } else {
+      owned = std::move(free_batches_.back());
+      free_batches_.pop_back();
+      *owned = Batch{};
+    }
+    Batch* b = owned.get();
+    in_flight_.emplace(b, std::move(owned));
     b->frame = fw.frame;
     b->item = index;
     b->index = static_cast<uint32_t>(i);
@@ -85,7 +100,7 @@ void Cluster::run_item(const FrameWork& fw, uint32_t index, FrameStats& fs) {
       task.first = first;
       task.queries = count;
       task.address_level = plan.full_detail;
-      if (!plan.full_detail && count > 0) task.sample = plan.counts_for(i);
+      if (!plan.full_detail && count > 0) task.sample = &plan.counts_for(i);
       b->encodes.push_back(std::move(task));
     }
     for (const MlpKernelWork& m : item.mlps) {
@@ -101,11 +116,9 @@ void Cluster::run_item(const FrameWork& fw, uint32_t index, FrameStats& fs) {
     b->nfp = pick_nfp();
     b->t.dispatch = sc_core::sc_time_stamp().to_seconds();
     ++outstanding_[b->nfp];
-    nfps_[b->nfp]->input.write(b.get());  // blocks while that NFP's batch register is full
-    batches.push_back(std::move(b));
+    nfps_[b->nfp]->input.write(b);  // blocks while that NFP's batch register is full
   }
   while (batches_done_ - done_before < nb) sc_core::wait(batch_done_ev_);
-  if (recording_) record_timeline(batches);
   fs.batches += nb;
   if (!overlap && gpu_time > 0) {
     gpu_.submit(GpuJob{gpu_time, gpu_bytes, nullptr, item.label}, &standalone_done_);
@@ -173,17 +186,14 @@ void Cluster::dispatch() {
   sc_core::sc_stop();
 }
 
-void Cluster::record_timeline(const std::vector<std::unique_ptr<Batch>>& batches) {
-  for (const auto& b : batches) {
-    const std::string nfp = "NFP " + std::to_string(b->nfp);
-    const std::string name =
-        "item " + std::to_string(b->item) + " batch " + std::to_string(b->index);
-    const BatchTimes& t = b->t;
-    if (t.encode_end > t.encode_start)
-      timeline_.push_back({nfp + " encode", name, t.encode_start, t.encode_end - t.encode_start});
-    if (t.mlp_end > t.mlp_start)
-      timeline_.push_back({nfp + " mlp", name, t.mlp_start, t.mlp_end - t.mlp_start});
-  }
+void Cluster::record_timeline(const Batch& b) {
+  const std::string nfp = "NFP " + std::to_string(b.nfp);
+  const std::string name = "item " + std::to_string(b.item) + " batch " + std::to_string(b.index);
+  const BatchTimes& t = b.t;
+  if (t.encode_end > t.encode_start)
+    timeline_.push_back({nfp + " encode", name, t.encode_start, t.encode_end - t.encode_start});
+  if (t.mlp_end > t.mlp_start)
+    timeline_.push_back({nfp + " mlp", name, t.mlp_start, t.mlp_end - t.mlp_start});
 }
 
 }  // namespace ngpc

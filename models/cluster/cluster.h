@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <systemc>
+#include <unordered_map>
 #include <vector>
 
 #include "models/activity.h"
@@ -33,8 +34,8 @@ struct FrameStats {
   double sampling_rel_err = 0;
   double sampling_kernel_max_rel_err = 0;
   bool sampling_exact = true;  // every query of the frame was simulated at address level
-  MemoryStats memory;  // this frame's traffic
-  Activity activity;   // this frame's actions
+  MemoryStats memory;          // this frame's traffic
+  Activity activity;           // this frame's actions
 };
 
 class Cluster : public sc_core::sc_module, public BatchDoneIf {
@@ -61,7 +62,7 @@ class Cluster : public sc_core::sc_module, public BatchDoneIf {
   void run_item(const FrameWork& fw, uint32_t index, FrameStats& fs);
   uint32_t pick_nfp();
   void collect_frame(FrameStats& fs);
-  void record_timeline(const std::vector<std::unique_ptr<Batch>>& batches);
+  void record_timeline(const Batch& b);
 
   const Config& cfg_;
   const std::vector<FrameWork>& frames_;
@@ -76,6 +77,10 @@ class Cluster : public sc_core::sc_module, public BatchDoneIf {
   SamplerState sampler_;
   std::vector<uint64_t> outstanding_;  // batches dealt to each NFP and not yet done on the GPU
   uint64_t batches_done_ = 0;
+  // Batches dealt and not yet done on the GPU, owned here; finished ones are reused, so memory
+  // follows the batches in flight, not the batches of a step.
+  std::unordered_map<const Batch*, std::unique_ptr<Batch>> in_flight_;
+  std::vector<std::unique_ptr<Batch>> free_batches_;
   sc_core::sc_event batch_done_ev_;
   uint32_t rr_ = 0;
   sc_core::sc_event standalone_done_;

@@ -130,7 +130,8 @@ void EncodingEngine::run() {
         for (uint64_t& a : miss_lines_) a += base;
       } else {
         // Sampled mode: the measured per-query rates this batch carries, scaled to its queries.
-        const std::vector<LevelCounters>& sample = task.sample;
+        static const std::vector<LevelCounters> kNone;
+        const std::vector<LevelCounters>& sample = task.sample ? *task.sample : kNone;
         const uint64_t sq = sample.empty() ? 0 : sample[0].queries;
         const double scale = sq ? static_cast<double>(n) / sq : 0;
         dram_bytes = 0;

@@ -463,9 +463,13 @@ TEST_F(SweepResearch, HeadlineSpecListsItsPoints) {
       "sweep " + shell_quote(std::string(NGPC_SOURCE_DIR) + "/configs/sweeps/headline.json") +
       " --dry-run");
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("\n48 points\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n64 points\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("47  app=nerf  encoding=lowres-densegrid  resolution=8k  "
                        "cluster.scaling_factor=64\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("63  app=gia  encoding=hashgrid  resolution=4k  cluster.scaling_factor=64  "
+                       "config=../ngpc-paper.json\n"),
             std::string::npos)
       << r.out;
 }

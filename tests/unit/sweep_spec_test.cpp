@@ -24,15 +24,20 @@ std::string axis(const SweepPoint& p, const std::string& key) {
   return "";
 }
 
-TEST(SweepSpec, HeadlineIsFourAppsTwoResolutionsFourScalesPlusNerfDenseGrids) {
+TEST(SweepSpec, HeadlineIsFourAppsTwoResolutionsFourScalesPlusNerfDenseGridsPlusThePaperAt4k) {
   const SweepSpec s = read_sweep_spec(kHeadline);
-  ASSERT_EQ(s.blocks.size(), 2u);
-  EXPECT_EQ(s.axis_names,
-            (std::vector<std::string>{"app", "encoding", "resolution", "cluster.scaling_factor"}));
-  // 4 apps x 1 encoding x 2 resolutions x 4 scaling factors, then nerf x 2 encodings x 2 x 4.
-  EXPECT_EQ(count_points(s), 4u * 2 * 4 + 2u * 2 * 4);
+  ASSERT_EQ(s.blocks.size(), 3u);
+  EXPECT_EQ(s.axis_names, (std::vector<std::string>{"app", "encoding", "resolution",
+                                                    "cluster.scaling_factor", "config"}));
+  // 4 apps x 1 encoding x 2 resolutions x 4 scaling factors, then nerf x 2 encodings x 2 x 4,
+  // then the 4 apps at 4K x 4 scaling factors under the paper's assumptions.
+  EXPECT_EQ(count_points(s), 4u * 2 * 4 + 2u * 2 * 4 + 4u * 4);
   const std::vector<SweepPoint> pts = expand(s);
-  ASSERT_EQ(pts.size(), 48u);
+  ASSERT_EQ(pts.size(), 64u);
+  EXPECT_EQ(axis(pts[48], "app") + axis(pts[48], "resolution") + axis(pts[48], "config"),
+            "nerf4k../ngpc-paper.json");
+  EXPECT_EQ(axis(pts[63], "app") + axis(pts[63], "cluster.scaling_factor"), "gia64");
+  EXPECT_EQ(axis(pts[47], "config"), "");  // the default machine before
   // First axis outermost, last fastest.
   EXPECT_EQ(
       axis(pts[0], "app") + axis(pts[0], "resolution") + axis(pts[0], "cluster.scaling_factor"),
