@@ -13,11 +13,12 @@
 
 #include "models/mlp/tcnn_padding.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/common_options.h"
 #include "sim/error.h"
-#include "sim/json/parse.h"
 #include "sim/gpu_baseline/calibration.h"
 #include "sim/gpu_baseline/cost_model.h"
 #include "sim/gpu_baseline/profile.h"
+#include "sim/json/parse.h"
 #include "sim/scenes/scenes.h"
 #include "sim/trace/trace_io.h"
 #include "sim/workloads/apps.h"
@@ -66,24 +67,6 @@ gpu::GpuProfile profile_from(const po::variables_map& vm, const char* option,
   return vm.count(option) ? gpu::gpu_profile_from_arg(vm[option].as<std::string>()) : builtin;
 }
 
-uint64_t parse_count(const std::string& option, const std::string& text, uint64_t lo, uint64_t hi) {
-  if (text.empty() || text.size() > 20 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    throw InputError(option + ": expected a whole number, got \"" + text + "\"");
-  }
-  uint64_t v = 0;
-  try {
-    v = std::stoull(text);
-  } catch (const std::exception&) {
-    throw InputError(option + ": number out of range: \"" + text + "\"");
-  }
-  if (v < lo || v > hi) {
-    throw InputError(option + ": expected " + std::to_string(lo) + ".." + std::to_string(hi) +
-                     ", got " + text);
-  }
-  return v;
-}
-
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::string item;
@@ -101,10 +84,10 @@ trace::MlpModel parse_mlp(const std::string& text, const std::string& hidden_act
     throw InputError("--mlp: expected IN:WIDTH:HIDDEN:OUT such as 32:64:2:1, got \"" + text + "\"");
   }
   json m = {{"name", "mlp"},
-            {"input_width", parse_count("--mlp IN", f[0], 1, 4096)},
-            {"width", parse_count("--mlp WIDTH", f[1], 1, 4096)},
-            {"hidden_layers", parse_count("--mlp HIDDEN", f[2], 1, 64)},
-            {"output_width", parse_count("--mlp OUT", f[3], 1, 4096)},
+            {"input_width", parse_whole_number("--mlp IN", f[0], 1, 4096)},
+            {"width", parse_whole_number("--mlp WIDTH", f[1], 1, 4096)},
+            {"hidden_layers", parse_whole_number("--mlp HIDDEN", f[2], 1, 64)},
+            {"output_width", parse_whole_number("--mlp OUT", f[3], 1, 4096)},
             {"hidden_activation", hidden_act},
             {"output_activation", output_act}};
   std::vector<trace::EncodingModel> encodings;
@@ -235,7 +218,8 @@ int cmd_gpu_cost(const Args& args) {
     throw InputError("give exactly one of --mlp IN:WIDTH:HIDDEN:OUT or --encoding APP|FILE");
   }
   if (!vm.count("batch")) throw InputError("--batch N is required (queries of the launch)");
-  const uint64_t batch = parse_count("--batch", vm["batch"].as<std::string>(), 1, 1ull << 40);
+  const uint64_t batch =
+      parse_whole_number("--batch", vm["batch"].as<std::string>(), 1, 1ull << 40);
   const gpu::GpuProfile p = profile_from(vm, "gpu-profile", gpu::default_gpu_profile());
   const bool as_json = vm.count("json") > 0;
   json out = {{"profile", p.name}, {"batch", batch}};
@@ -372,11 +356,11 @@ int cmd_gpu_calibrate(const Args& args) {
   const gpu::GpuProfile bench = profile_from(vm, "bench-profile", gpu::unprofiled_gpu_profile());
   gpu::MlpBenchmark mb = gpu::tcnn_mlp_benchmark();
   if (vm.count("bench-other-bytes")) {
-    mb.other_bytes_per_query = static_cast<double>(
-        parse_count("--bench-other-bytes", vm["bench-other-bytes"].as<std::string>(), 0, 100000));
+    mb.other_bytes_per_query = static_cast<double>(parse_whole_number(
+        "--bench-other-bytes", vm["bench-other-bytes"].as<std::string>(), 0, 100000));
   }
   if (vm.count("bench-other-launches")) {
-    mb.other_launches = static_cast<uint32_t>(parse_count(
+    mb.other_launches = static_cast<uint32_t>(parse_whole_number(
         "--bench-other-launches", vm["bench-other-launches"].as<std::string>(), 0, 100));
   }
   const std::string from = vm["nerf-qpp-from"].as<std::string>();

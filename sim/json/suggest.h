@@ -5,10 +5,12 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/util/spelling.h"
+
 namespace ngpc::json_input {
 
 // Levenshtein distance (insertions, deletions, substitutions).
-size_t edit_distance(std::string_view a, std::string_view b);
+using ngpc::edit_distance;  // sim/util/spelling.h
 
 // The candidate closest to `name` within two edits (the first of equally close ones), or "".
 std::string closest_name(std::string_view name, const std::vector<std::string_view>& candidates);

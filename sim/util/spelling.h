@@ -2,12 +2,14 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ngpc {
 
 // Levenshtein distance (insertions, deletions, substitutions).
-size_t edit_distance(const std::string& a, const std::string& b);
+// Levenshtein distance; the one the "did you mean" of every input reader uses.
+size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `name` if it is within a third of the name's length (at least 2
 // edits), else "".
