@@ -11,7 +11,8 @@ using sc_core::SC_SEC;
 using sc_core::sc_time;
 
 Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg,
-                 const std::vector<FrameWork>& frames, const PositionSource* positions)
+                 const std::vector<FrameWork>& frames, const PositionSource* positions,
+                 uint64_t timeline_limit)
     : sc_module(name),
       cfg_(cfg),
       frames_(frames),
@@ -31,6 +32,7 @@ Cluster::Cluster(sc_core::sc_module_name name, const Config& cfg,
     gpu_.from_nfp[i](to_gpu_[i]);
   }
   gpu_.done(*this);
+  timeline_.limit = timeline_limit;
   SC_THREAD(dispatch);
 }
 
@@ -161,23 +163,17 @@ void Cluster::dispatch() {
   for (const FrameWork& fw : frames_) {
     FrameStats fs;
     fs.frame = fw.frame;
-    recording_ = stats_.empty();
-    gpu_.set_recording(recording_);
-    mem_.set_recording(recording_);
+    recording_ = stats_.empty() && timeline_.limit > 0;
+    gpu_.set_recording(recording_ ? &timeline_ : nullptr);
+    mem_.set_recording(recording_ ? &timeline_ : nullptr);
     plan_frame(fw, fs);
     const sc_time start = sc_core::sc_time_stamp();
     for (size_t i = 0; i < fw.items.size(); ++i) run_item(fw, static_cast<uint32_t>(i), fs);
     fs.time_s = (sc_core::sc_time_stamp() - start).to_seconds();
     collect_frame(fs);
-    if (recording_) {
-      std::vector<TimelineEvent> batches = std::move(timeline_);
-      timeline_ = gpu_.take_timeline();
-      for (const std::vector<TimelineEvent>& t : {mem_.take_timeline(), batches})
-        timeline_.insert(timeline_.end(), t.begin(), t.end());
-    }
     stats_.push_back(fs);
-    gpu_.set_recording(false);
-    mem_.set_recording(false);
+    gpu_.set_recording(nullptr);
+    mem_.set_recording(nullptr);
     recording_ = false;
     if (on_frame)
       on_frame(static_cast<uint32_t>(stats_.size()), static_cast<uint32_t>(frames_.size()));
@@ -190,10 +186,11 @@ void Cluster::record_timeline(const Batch& b) {
   const std::string nfp = "NFP " + std::to_string(b.nfp);
   const std::string name = "item " + std::to_string(b.item) + " batch " + std::to_string(b.index);
   const BatchTimes& t = b.t;
-  if (t.encode_end > t.encode_start)
-    timeline_.push_back({nfp + " encode", name, t.encode_start, t.encode_end - t.encode_start});
-  if (t.mlp_end > t.mlp_start)
-    timeline_.push_back({nfp + " mlp", name, t.mlp_start, t.mlp_end - t.mlp_start});
+  if (t.encode_end > t.encode_start && timeline_.admit())
+    timeline_.events.push_back(
+        {nfp + " encode", name, t.encode_start, t.encode_end - t.encode_start});
+  if (t.mlp_end > t.mlp_start && timeline_.admit())
+    timeline_.events.push_back({nfp + " mlp", name, t.mlp_start, t.mlp_end - t.mlp_start});
 }
 
 }  // namespace ngpc

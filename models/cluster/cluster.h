@@ -41,15 +41,16 @@ struct FrameStats {
 class Cluster : public sc_core::sc_module, public BatchDoneIf {
  public:
   SC_HAS_PROCESS(Cluster);
+  // `timeline_limit`: intervals of the first frame to keep for timeline() (0: none recorded).
   Cluster(sc_core::sc_module_name name, const Config& cfg, const std::vector<FrameWork>& frames,
-          const PositionSource* positions);
+          const PositionSource* positions, uint64_t timeline_limit = 0);
 
   const std::vector<FrameStats>& frames() const { return stats_; }
   bool finished() const { return finished_; }
   uint32_t nfps() const { return static_cast<uint32_t>(nfps_.size()); }
-  // Timeline of the first frame (batches per NFP, GPU jobs, memory transfers), for trace-event
-  // JSON.
-  std::vector<TimelineEvent> timeline() const { return timeline_; }
+  // Timeline of the first frame (batches per NFP, GPU jobs, memory transfers) in completion
+  // order, at most `timeline_limit` intervals, for trace-event JSON.
+  const Timeline& timeline() const { return timeline_; }
 
   // Progress callback, called after each frame (e.g. for a terminal progress line).
   std::function<void(uint32_t done, uint32_t total)> on_frame;
@@ -85,7 +86,7 @@ class Cluster : public sc_core::sc_module, public BatchDoneIf {
   uint32_t rr_ = 0;
   sc_core::sc_event standalone_done_;
   std::vector<FrameStats> stats_;
-  std::vector<TimelineEvent> timeline_;
+  Timeline timeline_;
   bool recording_ = false;
   bool finished_ = false;
 };

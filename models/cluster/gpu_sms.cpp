@@ -40,7 +40,8 @@ void GpuSms::execute(const GpuJob& job) {
   }
   const double end = sc_core::sc_time_stamp().to_seconds();
   busy_s_ += end - start;
-  if (recording_ && end > start) timeline_.push_back({"GPU", job.name, start, end - start});
+  if (timeline_ && end > start && timeline_->admit())
+    timeline_->events.push_back({"GPU", job.name, start, end - start});
 }
 
 void GpuSms::run() {

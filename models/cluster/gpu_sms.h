@@ -43,9 +43,8 @@ class GpuSms : public sc_core::sc_module {
   // A standalone GPU job, run after the batches already queued; `done` fires when it finishes.
   void submit(const GpuJob& job, sc_core::sc_event* done);
 
-  // Records every job on the timeline while on.
-  void set_recording(bool on) { recording_ = on; }
-  std::vector<TimelineEvent> take_timeline() { return std::move(timeline_); }
+  // Records every job on `t` while set (nullptr: off).
+  void set_recording(Timeline* t) { timeline_ = t; }
   // Seconds the SMs were busy with rest kernels this frame; resets for the next frame.
   double take_frame_busy_s();
 
@@ -59,8 +58,7 @@ class GpuSms : public sc_core::sc_module {
   sc_core::sc_event_or_list any_;
   MemCompletion mem_done_;
   double busy_s_ = 0;
-  bool recording_ = false;
-  std::vector<TimelineEvent> timeline_;
+  Timeline* timeline_ = nullptr;
 };
 
 }  // namespace ngpc

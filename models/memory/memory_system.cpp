@@ -78,11 +78,11 @@ void MemorySystem::complete(const Flow& f) {
   notify_done(f.done, f.latency_s);
   for (MemCompletion* c : f.also) notify_done(c, f.latency_s);
   if (f.fill_slot >= 0) fills_[f.fill_slot].in_flight = false;
-  if (!recording_) return;
+  if (!timeline_ || !timeline_->admit()) return;
   const double end = sc_core::sc_time_stamp().to_seconds() + f.latency_s;
   char name[96];
   std::snprintf(name, sizeof name, "%s %.0f B", f.what, f.bytes);
-  timeline_.push_back({f.src == MemSource::Gpu ? std::string("GPU DRAM")
+  timeline_->events.push_back({f.src == MemSource::Gpu ? std::string("GPU DRAM")
                                                : "NFP " + std::to_string(f.requester) + " memory",
                        name, f.start_s, end - f.start_s});
 }

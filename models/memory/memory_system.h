@@ -108,9 +108,8 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   void sample_pollute(double bytes) override;
   double unloaded_miss_latency_s() const override;
 
-  // Records every completed transfer on the timeline while on.
-  void set_recording(bool on) { recording_ = on; }
-  std::vector<TimelineEvent> take_timeline() { return std::move(timeline_); }
+  // Records every completed transfer on `t` while set (nullptr: off).
+  void set_recording(Timeline* t) { timeline_ = t; }
 
   // This frame's statistics; resets them for the next frame.
   MemoryStats take_frame();
@@ -171,8 +170,7 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   sc_core::sc_time last_;
   MemoryStats stats_;
   std::array<double, 64> latency_hist_{};  // grid-miss bytes by latency bin, this frame
-  bool recording_ = false;
-  std::vector<TimelineEvent> timeline_;
+  Timeline* timeline_ = nullptr;
 };
 
 }  // namespace ngpc

@@ -29,7 +29,8 @@ const char* kRunUsage =
     "RES\n"
     "                    [--encoding ENC] [--queries-per-pixel Q] [--trace-seed S]) [--frames "
     "a:b]\n"
-    "                    [--out DIR] [--json] [--detail sampled|full] [--seed S]\n"
+    "                    [--out DIR [--timeline-events N]] [--json] [--detail sampled|full]\n"
+    "                    [--seed S]\n"
     "       ngpc-sim run --default-experiment   the four bundled apps at 4K on the default "
     "machine\n\n"
     "Replays every selected frame of the trace on the NGPC models and reports FPS, speed-up over "
@@ -107,8 +108,12 @@ void write_outputs(const std::string& dir, const LoadedConfig& cfg, const StatSe
   write_file_atomic(dir + "/stats.json", stats_json(st).dump(2) + "\n");
   write_file_atomic(dir + "/stats.csv", stats_csv(st));
   write_file_atomic(dir + "/summary.txt", summary_text(st));
-  write_file_atomic(dir + "/timeline.json", timeline_json(r.timeline).dump() + "\n");
+  if (r.timeline.limit > 0)
+    write_file_atomic(dir + "/timeline.json", timeline_json(r.timeline));
 }
+
+// About 10 MB of trace-event JSON and 25 MB of host memory; a 4K frame at NGPC-64 has ~350 000.
+constexpr uint64_t kDefaultTimelineEvents = 100000;
 
 int default_experiment(const po::variables_map& vm, bool progress) {
   const Experiment e = load_experiment(vm);
@@ -116,7 +121,7 @@ int default_experiment(const po::variables_map& vm, bool progress) {
   for (const char* app : {"nerf", "nsdf", "nvr", "gia"}) {
     const trace::Trace t = trace::read_trace(trace::find_bundled_trace(app, "4k", "hashgrid"));
     if (progress) std::cerr << "ngpc-sim: " << app << " 4K ...\n";
-    const RunResult r = replay(t, e.cfg.config, e.tech, ReplayOptions{"", false, false});
+    const RunResult r = replay(t, e.cfg.config, e.tech, ReplayOptions{});
     const StatSet s = make_stats(r, e.cfg.config, t);
     rows.push_back({app, fmt(s.number("fps"), 2), fmt(s.number("frame_time_ms"), 3),
                     fmt(s.number("gpu_baseline_frame_time_ms"), 3), fmt(s.number("speedup"), 2),
@@ -154,6 +159,8 @@ int cmd_run(const Args& args) {
       "frames", po::value<std::string>(), "frame range a:b (half-open), a:, :b or a")(
       "out", po::value<std::string>(),
       "directory for config.json, stats.json, stats.csv, summary.txt, timeline.json")(
+      "timeline-events", po::value<std::string>(),
+      "intervals of the first frame kept in timeline.json (default 100000; 0: no timeline)")(
       "json", "print the stats JSON on stdout instead of the summary")(
       "detail", po::value<std::string>(), "address-level detail: sampled | full")(
       "seed", po::value<std::string>(), "seed of the address-level sampling, 0..2^63-1")(
@@ -175,7 +182,13 @@ int cmd_run(const Args& args) {
   ReplayOptions opt;
   if (vm.count("frames")) opt.frames = vm["frames"].as<std::string>();
   opt.progress = progress;
-  opt.timeline = vm.count("out") > 0;
+  if (vm.count("out")) {
+    opt.timeline_events =
+        vm.count("timeline-events")
+            ? parse_whole_number("--timeline-events", vm["timeline-events"].as<std::string>(), 0,
+                                 uint64_t{1} << 32)
+            : kDefaultTimelineEvents;
+  }
   const RunResult r = replay(t, e.cfg.config, e.tech, opt);
   const StatSet st = make_stats(r, e.cfg.config, t);
   if (vm.count("out")) write_outputs(vm["out"].as<std::string>(), e.cfg, st, r);

@@ -28,7 +28,8 @@ RunResult replay(const trace::Trace& trace, const Config& cfg, const TechTable& 
   const auto t0 = std::chrono::steady_clock::now();
   reset_systemc_context();
   {
-    auto cluster = std::make_unique<Cluster>("ngpc", cfg, work.frames, positions.get());
+    auto cluster = std::make_unique<Cluster>("ngpc", cfg, work.frames, positions.get(),
+                                             opt.timeline_events);
     if (opt.progress)
       cluster->on_frame = [](uint32_t done, uint32_t total) {
         std::fprintf(stderr, "\rngpc-sim: frame %u/%u", done, total);
@@ -37,7 +38,7 @@ RunResult replay(const trace::Trace& trace, const Config& cfg, const TechTable& 
     run_simulation();
     if (!cluster->finished()) throw std::runtime_error("simulation stopped before the last frame");
     r.nfps = cluster->nfps();
-    if (opt.timeline) r.timeline = cluster->timeline();
+    if (opt.timeline_events > 0) r.timeline = cluster->timeline();
     const uint32_t dims = trace.encodings.empty() ? 3 : trace.encodings[0].dims;
     const uint32_t features = trace.encodings.empty() ? 2 : trace.encodings[0].features;
     for (size_t i = 0; i < cluster->frames().size(); ++i) {

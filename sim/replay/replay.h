@@ -29,7 +29,7 @@ struct RunResult {
   double sim_cycles = 0;  // NGPC clock cycles simulated
   uint32_t nfps = 0;
   std::string positions;                // where sample positions came from
-  std::vector<TimelineEvent> timeline;  // first frame
+  Timeline timeline;                    // first frame, when asked for
   EnergyBreakdown energy;               // whole run
   AreaBreakdown area;
   double leakage_w = 0;
@@ -38,7 +38,7 @@ struct RunResult {
 struct ReplayOptions {
   std::string frames;     // "a:b" range; empty = all
   bool progress = false;  // progress line on stderr
-  bool timeline = false;
+  uint64_t timeline_events = 0;  // intervals of the first frame's timeline to keep (0: none)
 };
 
 RunResult replay(const trace::Trace& trace, const Config& cfg, const TechTable& tech,

@@ -14,7 +14,8 @@ namespace ngpc {
 nlohmann::ordered_json stats_json(const StatSet& s);  // keys in declaration order
 std::string stats_csv(const StatSet& s);
 std::string summary_text(const StatSet& s);
-nlohmann::json timeline_json(const std::vector<TimelineEvent>& events);
+// Chrome trace-event JSON text of the timeline (with a trailing newline).
+std::string timeline_json(const Timeline& timeline);
 // Fixed-width table: a header row, then rows; columns left-aligned for text, right for numbers.
 std::string aligned_table(const std::vector<std::string>& header,
                           const std::vector<std::vector<std::string>>& rows);

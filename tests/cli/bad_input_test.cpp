@@ -186,6 +186,8 @@ std::vector<BadInput> cases() {
       {"run_bad_frames", {}, kRun + "--frames 5:2", {"--frames", "out of range"}},
       {"run_bad_detail", {}, kRun + "--detail fast", {"--detail", "'fast'"}},
       {"run_negative_seed", {}, kRun + "--seed -1", {"--seed", "\"-1\""}},
+      {"run_timeline_events_not_a_number", {}, kRun + "--timeline-events many",
+       {"--timeline-events", "\"many\""}},
       {"run_bad_resolution",
        {},
        "run --app nerf --resolution 3k --out {dir}/out",

@@ -58,6 +58,39 @@ TEST(RunCli, OutDirHoldsEveryFileWithUnitsAndDescriptions) {
   EXPECT_EQ(csv.rfind("key,value,unit,description\n", 0), 0u);
 }
 
+// The timeline keeps the first N intervals of the first frame and says how many it left out;
+// 0 writes no timeline at all.
+TEST(RunCli, TimelineKeepsTheFirstIntervalsAndCountsTheRest) {
+  TempDir dir;
+  const std::string all = (dir.path() / "all").string();
+  const std::string capped = (dir.path() / "capped").string();
+  const std::string none = (dir.path() / "none").string();
+  ASSERT_EQ(run_cli("run --trace " + shell_quote(kTiny) + " --out " + shell_quote(all)).status, 0);
+  ASSERT_EQ(run_cli("run --trace " + shell_quote(kTiny) + " --timeline-events 5 --out " +
+                    shell_quote(capped))
+                .status,
+            0);
+  ASSERT_EQ(run_cli("run --trace " + shell_quote(kTiny) + " --timeline-events 0 --out " +
+                    shell_quote(none))
+                .status,
+            0);
+  const auto full = nlohmann::json::parse(read_text_file(dir.path() / "all" / "timeline.json"));
+  const auto cut = nlohmann::json::parse(read_text_file(dir.path() / "capped" / "timeline.json"));
+  auto complete = [](const nlohmann::json& tl) {
+    uint64_t n = 0;
+    for (const auto& e : tl["traceEvents"]) n += e["ph"] == "X" ? 1 : 0;
+    return n;
+  };
+  const uint64_t total = complete(full);
+  ASSERT_GT(total, 5u);  // the tiny trace has more than five intervals in its first frame
+  EXPECT_EQ(full["otherData"]["events_dropped"].get<uint64_t>(), 0u);
+  EXPECT_EQ(complete(cut), 5u);
+  EXPECT_EQ(cut["otherData"]["events_kept"].get<uint64_t>(), 5u);
+  EXPECT_EQ(cut["otherData"]["events_dropped"].get<uint64_t>(), total - 5);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "none" / "timeline.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "none" / "stats.json"));
+}
+
 // tech.scaling changes SRAM area and power only, and the run states the method in its stats and
 // in the effective configuration it writes.
 TEST(RunCli, ReportsTheScalingMethodAndItChangesOnlyCost) {
