@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -54,11 +56,29 @@ class Pool {
     std::unique_lock<std::mutex> lock(m_);
     done_.wait(lock, [this] { return active_ == 0; });
     fn_ = nullptr;
+    // The lowest-numbered piece's exception, whichever thread ran it: the same error for any
+    // thread count.
+    if (error_) {
+      std::exception_ptr e = error_;
+      error_ = nullptr;
+      error_index_ = SIZE_MAX;
+      std::rethrow_exception(e);
+    }
   }
 
  private:
   void drain() {
-    for (size_t i = next_.fetch_add(1); i < n_; i = next_.fetch_add(1)) (*fn_)(i);
+    for (size_t i = next_.fetch_add(1); i < n_; i = next_.fetch_add(1)) {
+      try {
+        (*fn_)(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_m_);
+        if (i < error_index_) {
+          error_index_ = i;
+          error_ = std::current_exception();
+        }
+      }
+    }
   }
   void work() {
     t_in_pool = true;
@@ -85,6 +105,9 @@ class Pool {
   unsigned active_ = 0;
   uint64_t generation_ = 0;
   bool stop_ = false;
+  std::mutex error_m_;
+  std::exception_ptr error_;
+  size_t error_index_ = SIZE_MAX;
 };
 
 std::mutex g_pool_mutex;  // one parallel_for at a time uses the pool; others run inline

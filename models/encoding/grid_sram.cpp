@@ -62,16 +62,22 @@ void GridSram::restamp() {
   std::vector<uint32_t> order(a);
   for (size_t base = 0; base < ways_.size(); base += a) {
     for (uint32_t w = 0; w < a; ++w) order[w] = w;
-    std::sort(order.begin(), order.end(),
-              [&](uint32_t x, uint32_t y) { return ways_[base + x].stamp < ways_[base + y].stamp; });
+    std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+      return ways_[base + x].stamp < ways_[base + y].stamp;
+    });
     for (uint32_t r = 0; r < a; ++r)
       if (ways_[base + order[r]].stamp != 0) ways_[base + order[r]].stamp = r + 1;
   }
   clock_ = a;
 }
 
+void GridSram::prefetch(uint32_t entry) const {
+  if (ways_.empty()) return;
+  const uint32_t line = line_shift_ >= 0 ? (entry >> line_shift_) : (entry / entries_per_line_);
+  __builtin_prefetch(ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity, 1);
+}
+
 bool GridSram::cache_lookup(uint32_t line) {
-  if (ways_.empty()) ways_.assign(static_cast<size_t>(sets_) * params_.associativity, Way{0, 0});
   Way* set = ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity;
   const uint32_t tag = line + 1;
   for (uint32_t w = 0; w < params_.associativity; ++w) {
@@ -99,6 +105,49 @@ void GridSram::cache_allocate(uint32_t line) {
   set[victim].stamp = ++clock_;
 }
 
+uint32_t GridSram::touch_group(const uint32_t* entry_indices, uint32_t n,
+                               std::vector<uint32_t>* missed_lines) {
+  if (n == 0 || fits_) return 0;
+  uint32_t largest = 0;
+  for (uint32_t i = 0; i < n; ++i) largest = std::max(largest, entry_indices[i]);
+  if (largest >= level_entries_) {
+    throw std::out_of_range("grid SRAM: entry " + std::to_string(largest) + " of a " +
+                            std::to_string(level_entries_) + "-entry level");
+  }
+  if (lines_.size() < n) {
+    distinct_.resize(n);
+    lines_.resize(n);
+    line_hit_.resize(n);
+  }
+  const bool is_static = params_.policy == SramPolicy::Static;
+  if (!is_static && ways_.empty())
+    ways_.assign(static_cast<size_t>(sets_) * params_.associativity, Way{0, 0});
+  // The distinct lines in order of first appearance: the order access_group looks them up and
+  // fills them in (merging duplicate entries first does not change it).
+  uint32_t* lines = lines_.data();
+  uint8_t* line_hit = line_hit_.data();
+  uint32_t nl = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t e = entry_indices[i];
+    if (is_static && e < resident_entries_) continue;
+    const uint32_t line = line_shift_ >= 0 ? (e >> line_shift_) : (e / entries_per_line_);
+    bool seen = false;
+    for (uint32_t k = nl; k-- > 0 && !seen;) seen = lines[k] == line;
+    if (seen) continue;
+    lines[nl] = line;
+    line_hit[nl] = !is_static && cache_lookup(line);
+    ++nl;
+  }
+  uint32_t missed = 0;
+  for (uint32_t k = 0; k < nl; ++k) {
+    if (line_hit[k]) continue;
+    ++missed;
+    if (missed_lines) missed_lines->push_back(lines[k]);
+    if (!is_static) cache_allocate(lines[k]);
+  }
+  return missed;
+}
+
 SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n,
                                        std::vector<uint32_t>* missed_lines,
                                        const uint8_t* bank_hint) {
@@ -113,6 +162,14 @@ SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n
   // Merge duplicate reads. Groups are usually 4..64 reads, where a linear scan of the entries
   // kept so far is cheaper than sorting (and keeps the order of first appearance); big groups
   // sort instead.
+  // The range check reads the caller's array, not `s` being written (a wide load of freshly
+  // stored words stalls on store forwarding).
+  uint32_t largest = 0;
+  for (uint32_t i = 0; i < n; ++i) largest = std::max(largest, entry_indices[i]);
+  if (largest >= level_entries_) {
+    throw std::out_of_range("grid SRAM: entry " + std::to_string(largest) + " of a " +
+                            std::to_string(level_entries_) + "-entry level");
+  }
   uint32_t* s = distinct_.data();
   uint32_t m = 0;
   if (n <= 64) {
@@ -128,18 +185,22 @@ SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n
     std::sort(s, s + n);
     m = static_cast<uint32_t>(std::unique(s, s + n) - s);
   }
-  uint32_t largest = 0;
-  for (uint32_t i = 0; i < m; ++i) largest = std::max(largest, s[i]);
-  if (largest >= level_entries_) {
-    throw std::out_of_range("grid SRAM: entry " + std::to_string(largest) + " of a " +
-                            std::to_string(level_entries_) + "-entry level");
-  }
+  if (!fits_ && params_.policy == SramPolicy::Cache && ways_.empty())
+    ways_.assign(static_cast<size_t>(sets_) * params_.associativity, Way{0, 0});
 
   // Bank conflicts: the busiest bank serialises the group.
   const uint32_t bank_mask = params_.banks - 1;
   auto bank_of = [&](uint32_t e) { return banks_pow2_ ? (e & bank_mask) : (e % params_.banks); };
   uint32_t busiest = 0;
-  if (bank_hint == nullptr && params_.replicas == 1) {
+  if (bank_hint == nullptr && params_.replicas == 1 && banks_pow2_ && params_.banks <= 8 &&
+      m < 256) {
+    // Up to 8 banks: one byte-wide counter per bank in a register. Counting in memory chains
+    // each increment on the previous one's store when reads share a bank.
+    uint64_t packed = 0;
+    for (uint32_t i = 0; i < m; ++i) packed += uint64_t{1} << ((s[i] & bank_mask) * 8);
+    for (uint32_t b = 0; b < params_.banks; ++b)
+      busiest = std::max(busiest, static_cast<uint32_t>((packed >> (b * 8)) & 0xff));
+  } else if (bank_hint == nullptr && params_.replicas == 1) {
     for (uint32_t i = 0; i < m; ++i) busiest = std::max(busiest, ++bank_count_[bank_of(s[i])]);
     for (uint32_t i = 0; i < m; ++i) bank_count_[bank_of(s[i])] = 0;
   } else {
@@ -159,7 +220,9 @@ SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n
     }
     for (uint32_t j = 0; j < n; ++j) bank_count_[slot(j)] = 0;
   }
-  r.cycles = (busiest + params_.ports_per_bank - 1) / params_.ports_per_bank;
+  r.cycles = params_.ports_per_bank == 1
+                 ? busiest
+                 : (busiest + params_.ports_per_bank - 1) / params_.ports_per_bank;
 
   if (fits_) {
     r.hits = m;

@@ -74,6 +74,18 @@ class GridSram {
                                std::vector<uint32_t>* missed_lines = nullptr,
                                const uint8_t* bank_hint = nullptr);
 
+  // What access_group does to the SRAM's state and `missed_lines`, without the cycle and hit
+  // counts or the stats: the sampler's warm-up, which only has to leave the SRAM (and the L2)
+  // as the skipped queries would. Returns the number of lines appended.
+  uint32_t touch_group(const uint32_t* entry_indices, uint32_t n,
+                       std::vector<uint32_t>* missed_lines);
+
+  // A hint that a group will read `entry` soon: fetches its set's tags into the host cache (the
+  // tag arrays of many NFPs do not fit it, and a lookup is otherwise a wait on host memory).
+  // No effect on results.
+  void prefetch(uint32_t entry) const;
+  bool keeps_tags() const { return !fits_ && params_.policy == SramPolicy::Cache; }
+
   // New frame: the cache is emptied (the fit / static-prefix state is refilled by the frame-start
   // fill, which is not modelled as reads here).
   void reset();

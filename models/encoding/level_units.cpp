@@ -32,7 +32,10 @@ LevelUnits::LevelUnits(const GridLayout& layout, const GridSramParams& sram, uin
   levels_.reserve(levels);
   for (uint32_t l = 0; l < levels; ++l)
     levels_.push_back(Level{GridSram(p, layout.levels[l].entries, layout.entry_bytes),
-                            level_indexer(layout, l), {}, {}, {}});
+                            level_indexer(layout, l),
+                            {},
+                            {},
+                            {}});
 }
 
 // Queries per step of the corner computation: a few hundred corner indices in a small buffer.
@@ -50,10 +53,15 @@ void LevelUnits::run_level(uint32_t l, const float* positions, uint32_t n, Level
   const bool parity = parity_banks_ && !lv.ix.hash;
   if (parity) lv.parity.resize(lv.idx.size());
   std::vector<uint32_t>* missed = record ? &lv.missed : nullptr;
+  const bool prefetch = lv.sram.keeps_tags();
   for (uint32_t q0 = 0; q0 < n; q0 += chunk) {
     const uint32_t m = std::min(chunk, n - q0);
     level_corner_indices(lv.ix, positions + static_cast<size_t>(q0) * dims, m, lv.idx.data(),
                          parity ? lv.parity.data() : nullptr);
+    // Every tag set the chunk will look up, requested at once: the host fetches them in
+    // parallel instead of one lookup's wait after another.
+    if (prefetch)
+      for (uint32_t i = 0; i < m * corners; ++i) lv.sram.prefetch(lv.idx[i]);
     for (uint32_t g0 = 0; g0 < m; g0 += inputs_per_cycle_) {
       const uint32_t group = std::min(inputs_per_cycle_, m - g0);
       const uint32_t reads = group * corners;
@@ -73,6 +81,53 @@ void LevelUnits::run_level(uint32_t l, const float* positions, uint32_t n, Level
   c.queries += n;
 }
 
+void LevelUnits::warm_level(uint32_t l, const float* positions, uint32_t n) {
+  Level& lv = levels_[l];
+  if (lv.sram.fits()) return;  // every read hits and nothing changes
+  const uint32_t dims = layout_.params.dims;
+  const uint32_t corners = layout_.corners;
+  const uint32_t chunk = std::max(kCornerChunk / inputs_per_cycle_, 1u) * inputs_per_cycle_;
+  lv.idx.resize(static_cast<size_t>(chunk) * corners);
+  const bool prefetch = lv.sram.keeps_tags();
+  for (uint32_t q0 = 0; q0 < n; q0 += chunk) {
+    const uint32_t m = std::min(chunk, n - q0);
+    level_corner_indices(lv.ix, positions + static_cast<size_t>(q0) * dims, m, lv.idx.data(),
+                         nullptr);
+    if (prefetch)
+      for (uint32_t i = 0; i < m * corners; ++i) lv.sram.prefetch(lv.idx[i]);
+    for (uint32_t g0 = 0; g0 < m; g0 += inputs_per_cycle_) {
+      const uint32_t group = std::min(inputs_per_cycle_, m - g0);
+      lv.sram.touch_group(lv.idx.data() + static_cast<size_t>(g0) * corners, group * corners,
+                          &lv.missed);
+    }
+  }
+}
+
+void LevelUnits::warm(const float* positions, uint32_t n, std::vector<uint64_t>* miss_addresses,
+                      std::vector<uint32_t>* lines_per_level) {
+  const auto levels = static_cast<uint32_t>(levels_.size());
+  const auto one = [&](size_t l) { warm_level(static_cast<uint32_t>(l), positions, n); };
+  if (uint64_t{n} * levels >= 4096) {
+    parallel_for(levels, one);
+  } else {
+    for (uint32_t l = 0; l < levels; ++l) one(l);
+  }
+  collect_missed(miss_addresses, lines_per_level);
+}
+
+void LevelUnits::collect_missed(std::vector<uint64_t>* miss_addresses,
+                                std::vector<uint32_t>* per_level) {
+  for (uint32_t l = 0; l < levels_.size(); ++l) {
+    Level& lv = levels_[l];
+    const uint64_t base = layout_.levels[l].offset * layout_.entry_bytes;
+    const uint64_t line = lv.sram.params().line_bytes;
+    if (miss_addresses)
+      for (uint32_t m : lv.missed) miss_addresses->push_back(base + m * line);
+    if (per_level) per_level->push_back(static_cast<uint32_t>(lv.missed.size()));
+    lv.missed.clear();
+  }
+}
+
 void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
                      std::vector<uint64_t>* miss_addresses) {
   const auto levels = static_cast<uint32_t>(levels_.size());
@@ -88,15 +143,7 @@ void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounte
   } else {
     for (uint32_t l = 0; l < levels; ++l) one(l);
   }
-  if (record) {
-    for (uint32_t l = 0; l < levels; ++l) {
-      Level& lv = levels_[l];
-      const uint64_t base = layout_.levels[l].offset * layout_.entry_bytes;
-      const uint64_t line = lv.sram.params().line_bytes;
-      for (uint32_t m : lv.missed) miss_addresses->push_back(base + m * line);
-      lv.missed.clear();
-    }
-  }
+  if (record) collect_missed(miss_addresses, nullptr);
 }
 
 void LevelUnits::reset() {

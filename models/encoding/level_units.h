@@ -13,7 +13,6 @@
 
 namespace ngpc {
 
-
 // Which level unit serves each level: level l -> unit l % units. When a grid has more levels than
 // the engine has units, a unit serves its levels one after the other, and its SRAM capacity is
 // split among them.
@@ -30,6 +29,11 @@ class LevelUnits {
   // line fetched, level after level (level l's are miss_bytes / line_bytes of out[l]).
   void run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
            std::vector<uint64_t>* miss_addresses = nullptr);
+  // The same queries for their effect only: every level's SRAM state afterwards, and the missing
+  // lines appended to `miss_addresses` as run() would; `lines_per_level` (one per level) receives
+  // how many each level appended. No counts: the sampler's warm-up.
+  void warm(const float* positions, uint32_t n, std::vector<uint64_t>* miss_addresses,
+            std::vector<uint32_t>* lines_per_level);
   uint32_t line_bytes() const { return levels_.empty() ? 0 : levels_[0].sram.params().line_bytes; }
   void reset();  // new frame
 
@@ -51,6 +55,8 @@ class LevelUnits {
     std::vector<uint32_t> missed;
   };
   void run_level(uint32_t l, const float* positions, uint32_t n, LevelCounters& c, bool record);
+  void warm_level(uint32_t l, const float* positions, uint32_t n);
+  void collect_missed(std::vector<uint64_t>* miss_addresses, std::vector<uint32_t>* per_level);
 
   const GridLayout& layout_;
   uint32_t inputs_per_cycle_;

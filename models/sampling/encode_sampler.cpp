@@ -1,7 +1,5 @@
 #include "models/sampling/encode_sampler.h"
 
-#include "models/mix64.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +7,9 @@
 #include <iterator>
 #include <map>
 #include <tuple>
+
+#include "models/mix64.h"
+#include "models/parallel.h"
 
 namespace ngpc {
 
@@ -50,35 +51,70 @@ void sample_positions(const PositionSource* source, uint32_t frame, uint32_t ker
 
 namespace {
 
-// Runs queries of a kernel through one NFP's level units and their missing lines through the
-// memory system's L2 stand-in, so every counted miss knows whether L2 or DRAM served it.
+// One NFP's share of a sampled window. Its level units run on a pool thread (each NFP's SRAMs are
+// its own); the lines they miss are logged in run order and go through the memory system's L2
+// stand-in afterwards, NFP after NFP on the simulation thread, exactly as a serial run would send
+// them. So results do not depend on the thread count.
+struct Lane {
+  LevelUnits* units = nullptr;
+  uint64_t nfp = 0, g = 0, first = 0, count = 0, begin = 0, len = 0, done = 0;
+  std::vector<LevelCounters> c;  // the counted range's counts
+  std::vector<float> buf;
+  std::vector<uint64_t> lines;   // grid addresses of the missing lines, run after run
+  std::vector<uint32_t> counts;  // per run and level: how many of `lines` it added
+  struct Segment {
+    uint32_t kernel;
+    uint64_t first, count;
+  };
+  std::vector<Segment> warm;  // warm-up runs, oldest first
+};
+
 struct Runner {
   const PositionSource* positions;
   uint32_t frame;
   uint32_t dims;
   uint64_t grid_base;
   MemoryIf& mem;
-  std::vector<float> buf;
-  std::vector<LevelCounters> discard;
-  std::vector<uint64_t> lines;
 
-  void run(LevelUnits& units, uint32_t kernel, uint64_t first, uint64_t n,
-           std::vector<LevelCounters>& out) {
-    buf.resize(static_cast<size_t>(n) * dims);
-    sample_positions(positions, frame, kernel, first, static_cast<uint32_t>(n), dims, buf.data());
-    lines.clear();
+  // Queries [first, first + n) of `kernel` through the lane's level units, counted into `out`.
+  void run(Lane& lane, uint32_t kernel, uint64_t first, uint64_t n,
+           std::vector<LevelCounters>& out) const {
+    lane.buf.resize(static_cast<size_t>(n) * dims);
+    sample_positions(positions, frame, kernel, first, static_cast<uint32_t>(n), dims,
+                     lane.buf.data());
     std::vector<uint64_t> before(out.size());
     for (size_t l = 0; l < out.size(); ++l) before[l] = out[l].miss_bytes;
-    units.run(buf.data(), static_cast<uint32_t>(n), out, &lines);
-    const uint32_t line = units.line_bytes();
+    const size_t at = lane.lines.size();
+    lane.units->run(lane.buf.data(), static_cast<uint32_t>(n), out, &lane.lines);
+    for (size_t i = at; i < lane.lines.size(); ++i) lane.lines[i] += grid_base;
+    const uint32_t line = lane.units->line_bytes();
+    for (size_t l = 0; l < out.size(); ++l)
+      lane.counts.push_back(static_cast<uint32_t>((out[l].miss_bytes - before[l]) / line));
+  }
+
+  // Warm-up queries: their effect on the lane's SRAMs, and their misses logged for the L2.
+  void warm(Lane& lane, uint32_t kernel, uint64_t first, uint64_t n) const {
+    lane.buf.resize(static_cast<size_t>(n) * dims);
+    sample_positions(positions, frame, kernel, first, static_cast<uint32_t>(n), dims,
+                     lane.buf.data());
+    const size_t at = lane.lines.size();
+    lane.units->warm(lane.buf.data(), static_cast<uint32_t>(n), &lane.lines, &lane.counts);
+    for (size_t i = at; i < lane.lines.size(); ++i) lane.lines[i] += grid_base;
+  }
+
+  // Sends the lane's logged misses through the L2 stand-in; `out` (when given) takes what DRAM
+  // served, per level.
+  void replay(Lane& lane, size_t levels, std::vector<LevelCounters>* out) const {
+    const uint32_t line = lane.units->line_bytes();
     size_t at = 0;
-    for (size_t l = 0; l < out.size(); ++l) {
-      const size_t count = static_cast<size_t>((out[l].miss_bytes - before[l]) / line);
-      for (size_t i = at; i < at + count; ++i) lines[i] += grid_base;
-      out[l].dram_bytes +=
-          static_cast<uint64_t>(mem.sample_grid_misses(lines.data() + at, count, line));
+    for (size_t k = 0; k < lane.counts.size(); ++k) {
+      const size_t count = lane.counts[k];
+      const double dram = mem.sample_grid_misses(lane.lines.data() + at, count, line);
+      if (out) (*out)[k % levels].dram_bytes += static_cast<uint64_t>(dram);
       at += count;
     }
+    lane.lines.clear();
+    lane.counts.clear();
   }
 };
 
@@ -96,7 +132,6 @@ bool batch_of_grid(const FrameWork& fw, const FrameBatches& fb, uint64_t g, uint
     }
   return false;
 }
-
 
 // 97.5 % quantile of Student's t with `df` degrees of freedom: a 95 % interval from few windows
 // must be wide (12.7 x the standard error from two, 3.18 from four).
@@ -121,8 +156,14 @@ class GridSampler {
   GridSampler(const FrameWork& fw, const FrameBatches& fb, const Config& cfg,
               const PositionSource* positions, MemoryIf& mem, SamplerState& state,
               uint32_t encoding)
-      : fw_(fw), fb_(fb), cfg_(cfg), positions_(positions), mem_(mem), state_(state),
-        encoding_(encoding), nfps_(cfg.cluster.scaling_factor),
+      : fw_(fw),
+        fb_(fb),
+        cfg_(cfg),
+        positions_(positions),
+        mem_(mem),
+        state_(state),
+        encoding_(encoding),
+        nfps_(cfg.cluster.scaling_factor),
         timing_(encode_timing(cfg.nfp.encoding)),
         miss_latency_cycles_(mem.unloaded_miss_latency_s() * cfg.clock_hz) {}
 
@@ -136,43 +177,51 @@ class GridSampler {
     const EncodeKernelWork& work = fw_.items[win.item].encodes[win.k];
     const size_t levels = work.layout->levels.size();
     const uint64_t nb = fb_.item_batches[win.item], g0 = fb_.item_first[win.item];
-    Runner r{positions_, fw_.frame, work.layout->params.dims, grid_base_address(encoding_), mem_,
-             {},         {},        {}};
-    struct Job {
-      LevelUnits* units;
-      uint64_t first, count, begin, len, done;
-      std::vector<LevelCounters> c;
-    };
-    std::vector<Job> jobs;
+    const Runner r{positions_, fw_.frame, work.layout->params.dims, grid_base_address(encoding_),
+                   mem_};
+    std::vector<Lane>& lanes = lanes_;
+    lanes.resize(win.hi - win.lo);
     for (uint64_t i = win.lo; i < win.hi; ++i) {
-      const uint64_t g = g0 + i, nfp = g % nfps_;
-      LevelUnits& units = units_of(nfp, work);
-      uint64_t first, count;
-      batch_range(work.queries, nb, i, &first, &count);
-      const uint64_t len = q == 0 ? count : std::min(q, count);
-      const uint64_t begin = static_cast<uint64_t>(offset_frac * double(count - len));
-      warm_up(r, units, nfp, g, work, first, begin, len, warmup, levels);
-      jobs.push_back({&units, first, count, begin, len, 0, std::vector<LevelCounters>(levels)});
+      Lane& lane = lanes[i - win.lo];
+      lane.g = g0 + i;
+      lane.nfp = lane.g % nfps_;
+      lane.units = &units_of(lane.nfp, work);
+      batch_range(work.queries, nb, i, &lane.first, &lane.count);
+      lane.len = q == 0 ? lane.count : std::min(q, lane.count);
+      lane.begin = static_cast<uint64_t>(offset_frac * double(lane.count - lane.len));
+      lane.done = 0;
+      lane.c.assign(levels, LevelCounters{});
+      plan_warm_up(lane, work, warmup);
     }
-    // The counted ranges run interleaved in chunks: their misses reach the L2 stand-in in the
-    // order concurrent NFPs' would.
+    // The warm-ups, then the counted ranges in chunks: their misses reach the L2 stand-in in the
+    // order concurrent NFPs' would, chunk by chunk across the NFPs.
+    parallel_for(lanes.size(), [&](size_t j) {
+      Lane& lane = lanes[j];
+      for (const Lane::Segment& sg : lane.warm)
+        if (sg.count) r.warm(lane, sg.kernel, sg.first, sg.count);
+    });
+    for (Lane& lane : lanes) r.replay(lane, levels, nullptr);
     constexpr uint64_t kChunk = 256;
     for (bool busy = true; busy;) {
+      parallel_for(lanes.size(), [&](size_t j) {
+        Lane& lane = lanes[j];
+        if (lane.done >= lane.len) return;
+        const uint64_t n = std::min(kChunk, lane.len - lane.done);
+        r.run(lane, work.kernel_index, lane.first + lane.begin + lane.done, n, lane.c);
+        lane.done += n;
+      });
       busy = false;
-      for (Job& job : jobs) {
-        if (job.done >= job.len) continue;
-        const uint64_t n = std::min(kChunk, job.len - job.done);
-        r.run(*job.units, work.kernel_index, job.first + job.begin + job.done, n, job.c);
-        job.done += n;
-        busy = busy || job.done < job.len;
+      for (Lane& lane : lanes) {
+        r.replay(lane, levels, &lane.c);
+        busy = busy || lane.done < lane.len;
       }
     }
     double cycles = 0, inserted = 0;
-    for (Job& job : jobs) {
-      const double scale = job.len ? double(job.count) / double(job.len) : 0;
-      cycles += job.len ? encode_cycles(job.c, scale, timing_, miss_latency_cycles_) : 0;
-      for (const LevelCounters& c : job.c) inserted += double(c.dram_bytes) * scale;
-      out.push_back(std::move(job.c));
+    for (Lane& lane : lanes) {
+      const double scale = lane.len ? double(lane.count) / double(lane.len) : 0;
+      cycles += lane.len ? encode_cycles(lane.c, scale, timing_, miss_latency_cycles_) : 0;
+      for (const LevelCounters& c : lane.c) inserted += double(c.dram_bytes) * scale;
+      out.push_back(std::move(lane.c));
     }
     *l2_inserted = inserted;
     return cycles;
@@ -193,25 +242,20 @@ class GridSampler {
     return *u;
   }
 
-  // The `warmup` queries NFP `nfp` ran just before [begin, ...) of global batch g and that the
+  // The `warmup` queries the lane's NFP ran just before [begin, ...) of its batch and that the
   // sampler has not simulated yet: from this batch, then from its previous batches of the grid
-  // back to the last it simulated, oldest first; afterwards its SRAMs (and the L2) hold what they
+  // back to the last it simulated, oldest first; after them its SRAMs (and the L2) hold what they
   // would. Records where the NFP's simulation now stands.
-  void warm_up(Runner& r, LevelUnits& units, uint64_t nfp, uint64_t g, const EncodeKernelWork& work,
-               uint64_t first, uint64_t begin, uint64_t len, uint64_t warmup, size_t levels) {
-    SamplerNfp& f = state_.nfps[nfp];
+  void plan_warm_up(Lane& lane, const EncodeKernelWork& work, uint64_t warmup) {
+    SamplerNfp& f = state_.nfps[lane.nfp];
     uint64_t& last_g = f.last_batch[encoding_];
     uint64_t& last_end = f.last_end[encoding_];
-    struct Segment {
-      uint32_t kernel;
-      uint64_t first, count;
-    };
-    std::vector<Segment> segs;
+    lane.warm.clear();
     uint64_t need = warmup;
-    const uint64_t here = std::min(need, begin);
-    segs.push_back({work.kernel_index, first + begin - here, here});
+    const uint64_t here = std::min(need, lane.begin);
+    lane.warm.push_back({work.kernel_index, lane.first + lane.begin - here, here});
     need -= here;
-    for (uint64_t pg = g; need > 0 && pg >= nfps_;) {
+    for (uint64_t pg = lane.g; need > 0 && pg >= nfps_;) {
       pg -= nfps_;
       if (last_g != UINT64_MAX && pg < last_g) break;
       uint32_t pk;
@@ -219,15 +263,13 @@ class GridSampler {
       if (!batch_of_grid(fw_, fb_, pg, encoding_, &pk, &pf, &pc)) break;
       const uint64_t from = pg == last_g ? std::min(last_end, pc) : 0;
       const uint64_t take = std::min(need, pc - from);
-      segs.push_back({pk, pf + pc - take, take});
+      lane.warm.push_back({pk, pf + pc - take, take});
       need -= take;
       if (pg == last_g) break;
     }
-    r.discard.assign(levels, LevelCounters{});
-    for (auto it = segs.rbegin(); it != segs.rend(); ++it)
-      if (it->count) r.run(units, it->kernel, it->first, it->count, r.discard);
-    last_g = g;
-    last_end = begin + len;
+    std::reverse(lane.warm.begin(), lane.warm.end());
+    last_g = lane.g;
+    last_end = lane.begin + lane.len;
   }
 
   const FrameWork& fw_;
@@ -240,6 +282,7 @@ class GridSampler {
   uint64_t nfps_;
   EncodeTiming timing_;
   double miss_latency_cycles_;
+  std::vector<Lane> lanes_;  // reused from window to window
 };
 
 }  // namespace
@@ -311,7 +354,8 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
     auto assign = [&](const Window& w, size_t from, size_t to) {
       EncodePlan& plan = out.plans[w.item][w.k];
       for (uint64_t i = w.lo; i < w.hi; ++i)
-        plan.sample_of_batch[i] = static_cast<uint32_t>(from + (i - w.lo) % std::max<size_t>(1, to - from));
+        plan.sample_of_batch[i] =
+            static_cast<uint32_t>(from + (i - w.lo) % std::max<size_t>(1, to - from));
     };
     // A sampled window's counts live in the plan of its own kernel; another kernel copies them
     // into its plan once and points its batches there.
@@ -359,7 +403,7 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
       if (picked.empty() || picked.back() != w) picked.push_back(w);
       stratum_pick[c] = picked.size() - 1;
     }
-    std::vector<double> y;  // cycles per query of each sampled window
+    std::vector<double> y;                         // cycles per query of each sampled window
     std::vector<std::pair<size_t, size_t>> range;  // its batches in its plan's samples
     double inserted_per_window = 0;
     size_t prev = SIZE_MAX;
@@ -373,18 +417,15 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
         const WorkItem& wi = fw.items[x.item];
         const double fusion = cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0;
         skipped += (cfg.gpu.dram_traffic ? double(wi.gpu_dram_bytes) : 0.0) / fusion *
-                       double(x.hi - x.lo) /
-                       double(fb.item_batches[x.item]) +
+                       double(x.hi - x.lo) / double(fb.item_batches[x.item]) +
                    (prev == SIZE_MAX ? 0 : inserted_per_window);
       }
       mem.sample_pollute(skipped);
       EncodePlan& plan = out.plans[w.item][w.k];
       const size_t from = plan.samples.size();
-      const double offset =
-          double(mix64(seed ^ (p * 0x9e3779b97f4a7c15ull + 1)) >> 11) * 0x1.0p-53;
-      const double cycles =
-          sampler.run_window(w, offset, d.sample_queries, d.warmup_queries, plan.samples,
-                             &inserted_per_window);
+      const double offset = double(mix64(seed ^ (p * 0x9e3779b97f4a7c15ull + 1)) >> 11) * 0x1.0p-53;
+      const double cycles = sampler.run_window(w, offset, d.sample_queries, d.warmup_queries,
+                                               plan.samples, &inserted_per_window);
       y.push_back(cycles / w.queries);
       range.emplace_back(from, plan.samples.size());
       prev = p;
@@ -392,7 +433,8 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
     // Every window takes the sampled window of its stratum (by its middle query).
     for (const Window& w : wins) {
       const double mid = w.cum + w.queries / 2;
-      const uint64_t c = std::min<uint64_t>(s - 1, static_cast<uint64_t>(mid * double(s) / grid_queries));
+      const uint64_t c =
+          std::min<uint64_t>(s - 1, static_cast<uint64_t>(mid * double(s) / grid_queries));
       const size_t best = stratum_pick[c];
       adopt(w, wins[picked[best]], range[best].first, range[best].second);
     }

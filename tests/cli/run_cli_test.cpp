@@ -130,6 +130,37 @@ TEST(RunCli, SameSeedGivesIdenticalStatsApartFromWallClock) {
             without_wall_clock(nlohmann::json::parse(b.out)).dump());
 }
 
+// The address-level work runs on host threads (levels, and the NFPs of a sampled window); the
+// stats must not depend on how many.
+TEST(RunCli, StatsAreIdenticalForAnyHostThreadCount) {
+  TempDir dir;
+  const std::string common =
+      "run --json --app nerf --resolution 128x128 --queries-per-pixel 16 "
+      "--trace-cache " +
+      shell_quote((dir / "cache").string());
+  const std::vector<std::string> runs = {
+      // sampled: 2 windows of a frame with far more at NGPC-16
+      common + " --set cluster.scaling_factor=16 --set detail.sample_windows=2",
+      common + " --set cluster.scaling_factor=4 --detail full"};
+  for (const std::string& cmd : runs) {
+    std::string first;
+    for (const char* threads : {"1", "2", "3"}) {
+      ScopedEnv env("NGPC_THREADS", threads);
+      const CmdResult r = run_cli(cmd);
+      ASSERT_EQ(r.status, 0) << r.err;
+      const nlohmann::json j = nlohmann::json::parse(r.out);
+      if (cmd.find("full") == std::string::npos) {
+        EXPECT_EQ(j["sampling_exact"]["value"].get<double>(), 0.0) << "the run must sample";
+      }
+      const std::string stats = without_wall_clock(j).dump();
+      if (first.empty())
+        first = stats;
+      else
+        EXPECT_EQ(stats, first) << "NGPC_THREADS=" << threads << ": " << cmd;
+    }
+  }
+}
+
 TEST(RunCli, BadInputExitsWithStatusTwoAndSaysWhy) {
   struct Case {
     std::string args, needle;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 namespace ngpc {
 namespace {
@@ -214,6 +215,47 @@ TEST(GridSram, LargeGroupsGrowScratch) {
   uint32_t e[64];
   for (uint32_t i = 0; i < 64; ++i) e[i] = i;
   EXPECT_EQ(s.access_group(e, 64).cycles, 8u);
+}
+
+TEST(GridSram, BusiestBankCountsBeyondAByte) {
+  // 200 and 300 distinct entries, all on bank 0 of 8: one read per cycle, 200 and 300 cycles
+  // (the register-packed count holds up to 255 reads per bank, larger groups count in memory).
+  GridSram s(GridSramParams{}, 4096, kEntryBytes);
+  std::vector<uint32_t> e;
+  for (uint32_t i = 0; i < 300; ++i) e.push_back(i * 8);
+  EXPECT_EQ(s.access_group(e.data(), 200).cycles, 200u);
+  EXPECT_EQ(s.access_group(e.data(), 300).cycles, 300u);
+}
+
+// touch_group is access_group for its effect only (the sampler's warm-up): the same missed lines
+// in the same order, and afterwards the same SRAM state, so every later group sees the same.
+TEST(GridSram, TouchGroupLeavesTheStateAccessGroupLeaves) {
+  for (SramPolicy policy : {SramPolicy::Cache, SramPolicy::Static}) {
+    const GridSramParams p = params_with(4096, policy);  // 64 lines of a 1024-line table
+    GridSram counted(p, 16384, kEntryBytes), touched(p, 16384, kEntryBytes);
+    uint64_t x = 12345;
+    auto next = [&] {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      return static_cast<uint32_t>(x >> 33);
+    };
+    for (int round = 0; round < 2000; ++round) {
+      uint32_t e[16];
+      const uint32_t n = 1 + next() % 16;
+      // Clustered reads, as corners are: duplicates and shared lines within a group.
+      const uint32_t base = next() % 16384;
+      for (uint32_t i = 0; i < n; ++i) e[i] = (base + next() % 40) % 16384;
+      std::vector<uint32_t> a, b;
+      const SramGroupResult r = counted.access_group(e, n, &a);
+      const uint32_t lines = touched.touch_group(e, n, &b);
+      ASSERT_EQ(a, b) << "round " << round;
+      ASSERT_EQ(uint64_t{lines} * p.line_bytes, r.miss_bytes) << "round " << round;
+    }
+    // The same state: a probe of every line hits and misses alike in both.
+    for (uint32_t line = 0; line < 1024; ++line) {
+      const uint32_t e[1] = {line * 16};
+      EXPECT_EQ(counted.access_group(e, 1).hits, touched.access_group(e, 1).hits) << line;
+    }
+  }
 }
 
 }  // namespace
