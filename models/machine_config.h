@@ -207,7 +207,7 @@ struct GpuConfig {
 struct DetailConfig {
   DetailMode mode = DetailMode::Sampled;
   uint32_t sample_windows = 16;    // time windows per frame and grid, >= 2 [est]
-  uint32_t sample_queries = 4096;  // queries of each batch in a sampled window [est]
+  uint32_t sample_queries = 1024;  // queries of each batch in a sampled window [est]
   uint32_t warmup_queries = 4096;  // uncounted queries before them [est]
   uint64_t seed = 1;
 };

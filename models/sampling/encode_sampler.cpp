@@ -57,12 +57,11 @@ namespace {
 // them. So results do not depend on the thread count.
 struct Lane {
   LevelUnits* units = nullptr;
-  uint64_t nfp = 0, g = 0, first = 0, count = 0, begin = 0, len = 0;
+  uint64_t nfp = 0, g = 0, first = 0, count = 0, begin = 0, len = 0, done = 0;
   std::vector<LevelCounters> c;  // the counted range's counts
   std::vector<float> buf;
-  std::vector<uint64_t> lines;           // grid addresses of the missing lines, run after run
-  std::vector<uint32_t> counts;          // per run and level: how many of `lines` it added
-  size_t warm_runs = 0, warm_lines = 0;  // where the warm-up's part of the log ends
+  std::vector<uint64_t> lines;   // grid addresses of the missing lines, run after run
+  std::vector<uint32_t> counts;  // per run and level: how many of `lines` it added
   struct Segment {
     uint32_t kernel;
     uint64_t first, count;
@@ -105,16 +104,17 @@ struct Runner {
 
   // Sends the lane's logged misses through the L2 stand-in; `out` (when given) takes what DRAM
   // served, per level.
-  // Runs [from, to) of the log, whose lines start at `at`.
-  void replay(const Lane& lane, size_t from, size_t to, size_t at, size_t levels,
-              std::vector<LevelCounters>* out) const {
+  void replay(Lane& lane, size_t levels, std::vector<LevelCounters>* out) const {
     const uint32_t line = lane.units->line_bytes();
-    for (size_t k = from; k < to; ++k) {
+    size_t at = 0;
+    for (size_t k = 0; k < lane.counts.size(); ++k) {
       const size_t count = lane.counts[k];
       const double dram = mem.sample_grid_misses(lane.lines.data() + at, count, line);
-      if (out) (*out)[(k - from) % levels].dram_bytes += static_cast<uint64_t>(dram);
+      if (out) (*out)[k % levels].dram_bytes += static_cast<uint64_t>(dram);
       at += count;
     }
+    lane.lines.clear();
+    lane.counts.clear();
   }
 };
 
@@ -173,8 +173,7 @@ class GridSampler {
   // estimated encode cycles (every batch scaled to its queries) and the L2 bytes its misses
   // installed, both scaled to whole batches.
   double run_window(const Window& win, double offset_frac, uint64_t q, uint64_t warmup,
-                    double gpu_bytes, std::vector<std::vector<LevelCounters>>& out,
-                    double* l2_inserted) {
+                    std::vector<std::vector<LevelCounters>>& out, double* l2_inserted) {
     const EncodeKernelWork& work = fw_.items[win.item].encodes[win.k];
     const size_t levels = work.layout->levels.size();
     const uint64_t nb = fb_.item_batches[win.item], g0 = fb_.item_first[win.item];
@@ -190,30 +189,32 @@ class GridSampler {
       batch_range(work.queries, nb, i, &lane.first, &lane.count);
       lane.len = q == 0 ? lane.count : std::min(q, lane.count);
       lane.begin = static_cast<uint64_t>(offset_frac * double(lane.count - lane.len));
+      lane.done = 0;
       lane.c.assign(levels, LevelCounters{});
       plan_warm_up(lane, work, warmup);
     }
-    // Each NFP's warm-up and counted range on the pool. Their misses then reach the L2 stand-in
-    // as full detail sends them: the warm-ups (what the NFPs ran before this window) first, then
-    // each batch's misses as a whole, in dealing order (full detail looks a batch's misses up when
-    // the batch starts). Interleaving the counted ranges in 256-query chunks instead raised NVR
-    // 256x256 NGPC-64's L2 hit rate from 30.8 to 40.5 % and put the frame 11 % below full detail
-    // even with every query simulated (docs/sampling.md).
+    // The warm-ups, then the counted ranges in chunks: their misses reach the L2 stand-in in the
+    // order concurrent NFPs' would, chunk by chunk across the NFPs.
     parallel_for(lanes.size(), [&](size_t j) {
       Lane& lane = lanes[j];
       for (const Lane::Segment& sg : lane.warm)
         if (sg.count) r.warm(lane, sg.kernel, sg.first, sg.count);
-      lane.warm_runs = lane.counts.size();
-      lane.warm_lines = lane.lines.size();
-      if (lane.len) r.run(lane, work.kernel_index, lane.first + lane.begin, lane.len, lane.c);
     });
-    for (Lane& lane : lanes) r.replay(lane, 0, lane.warm_runs, 0, levels, nullptr);
-    for (Lane& lane : lanes) {
-      // The GPU streams its share of the window's items meanwhile, spread over the batches.
-      mem_.sample_pollute(gpu_bytes / double(lanes.size()));
-      r.replay(lane, lane.warm_runs, lane.counts.size(), lane.warm_lines, levels, &lane.c);
-      lane.lines.clear();
-      lane.counts.clear();
+    for (Lane& lane : lanes) r.replay(lane, levels, nullptr);
+    constexpr uint64_t kChunk = 256;
+    for (bool busy = true; busy;) {
+      parallel_for(lanes.size(), [&](size_t j) {
+        Lane& lane = lanes[j];
+        if (lane.done >= lane.len) return;
+        const uint64_t n = std::min(kChunk, lane.len - lane.done);
+        r.run(lane, work.kernel_index, lane.first + lane.begin + lane.done, n, lane.c);
+        lane.done += n;
+      });
+      busy = false;
+      for (Lane& lane : lanes) {
+        r.replay(lane, levels, &lane.c);
+        busy = busy || lane.done < lane.len;
+      }
     }
     double cycles = 0, inserted = 0;
     for (Lane& lane : lanes) {
@@ -349,13 +350,6 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
     const uint64_t s = std::max<uint64_t>(
         2, static_cast<uint64_t>(std::llround(d.sample_windows * grid_queries / frame_queries)));
     GridSampler sampler(fw, fb, cfg, positions, mem, state, grid);
-    // The GPU's DRAM bytes streamed through the L2 while window x ran: its items' share.
-    auto gpu_bytes = [&](const Window& x) {
-      const WorkItem& wi = fw.items[x.item];
-      const double fusion = cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0;
-      return (cfg.gpu.dram_traffic ? double(wi.gpu_dram_bytes) : 0.0) / fusion *
-             double(x.hi - x.lo) / double(fb.item_batches[x.item]);
-    };
     const uint64_t seed = mix64(d.seed ^ mix64((uint64_t{fw.frame} << 32) | grid));
     auto assign = [&](const Window& w, size_t from, size_t to) {
       EncodePlan& plan = out.plans[w.item][w.k];
@@ -389,7 +383,7 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
         EncodePlan& plan = out.plans[w.item][w.k];
         const size_t from = plan.samples.size();
         double ins;
-        total += sampler.run_window(w, 0, 0, d.warmup_queries, gpu_bytes(w), plan.samples, &ins);
+        total += sampler.run_window(w, 0, 0, d.warmup_queries, plan.samples, &ins);
         assign(w, from, plan.samples.size());
       }
       continue;
@@ -418,14 +412,20 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
       // The skipped windows' traffic passed the L2 meanwhile: the GPU's share of their items, and
       // the NGPC's misses as the last sampled window measured them.
       double skipped = 0;
-      for (size_t j = prev == SIZE_MAX ? 0 : prev + 1; j < p; ++j)
-        skipped += gpu_bytes(wins[j]) + (prev == SIZE_MAX ? 0 : inserted_per_window);
+      for (size_t j = prev == SIZE_MAX ? 0 : prev + 1; j < p; ++j) {
+        const Window& x = wins[j];
+        const WorkItem& wi = fw.items[x.item];
+        const double fusion = cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0;
+        skipped += (cfg.gpu.dram_traffic ? double(wi.gpu_dram_bytes) : 0.0) / fusion *
+                       double(x.hi - x.lo) / double(fb.item_batches[x.item]) +
+                   (prev == SIZE_MAX ? 0 : inserted_per_window);
+      }
       mem.sample_pollute(skipped);
       EncodePlan& plan = out.plans[w.item][w.k];
       const size_t from = plan.samples.size();
       const double offset = double(mix64(seed ^ (p * 0x9e3779b97f4a7c15ull + 1)) >> 11) * 0x1.0p-53;
       const double cycles = sampler.run_window(w, offset, d.sample_queries, d.warmup_queries,
-                                               gpu_bytes(w), plan.samples, &inserted_per_window);
+                                               plan.samples, &inserted_per_window);
       y.push_back(cycles / w.queries);
       range.emplace_back(from, plan.samples.size());
       prev = p;
