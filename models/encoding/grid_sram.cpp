@@ -80,6 +80,18 @@ void GridSram::prefetch(uint32_t entry) const {
 bool GridSram::cache_lookup(uint32_t line) {
   Way* set = ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity;
   const uint32_t tag = line + 1;
+  if (params_.associativity == 4) {
+    // A tag is in at most one way: compare all four, then branch once on hit or miss (a loop
+    // that exits at the matching way mispredicts whenever that way changes).
+    const uint32_t m = static_cast<uint32_t>(set[0].tag == tag) |
+                       static_cast<uint32_t>(set[1].tag == tag) << 1 |
+                       static_cast<uint32_t>(set[2].tag == tag) << 2 |
+                       static_cast<uint32_t>(set[3].tag == tag) << 3;
+    if (m == 0) return false;
+    if (clock_ == UINT32_MAX) restamp();
+    set[__builtin_ctz(m)].stamp = ++clock_;
+    return true;
+  }
   for (uint32_t w = 0; w < params_.associativity; ++w) {
     if (set[w].tag == tag) {
       if (clock_ == UINT32_MAX) restamp();
