@@ -105,12 +105,24 @@ bool GridSram::cache_lookup(uint32_t line) {
 void GridSram::cache_allocate(uint32_t line) {
   Way* set = ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity;
   uint32_t victim = 0;
-  for (uint32_t w = 0; w < params_.associativity; ++w) {
-    if (set[w].tag == 0) {  // free way: no eviction needed
-      victim = w;
-      break;
+  if (params_.associativity == 4) {
+    // The loop below without its branches: the first free way, else the least recently used
+    // (stamps of valid ways are distinct).
+    const uint32_t free =
+        static_cast<uint32_t>(set[0].tag == 0) | static_cast<uint32_t>(set[1].tag == 0) << 1 |
+        static_cast<uint32_t>(set[2].tag == 0) << 2 | static_cast<uint32_t>(set[3].tag == 0) << 3;
+    const uint32_t v01 = set[1].stamp < set[0].stamp ? 1 : 0;
+    const uint32_t v23 = set[3].stamp < set[2].stamp ? 3 : 2;
+    const uint32_t lru = set[v23].stamp < set[v01].stamp ? v23 : v01;
+    victim = free ? static_cast<uint32_t>(__builtin_ctz(free)) : lru;
+  } else {
+    for (uint32_t w = 0; w < params_.associativity; ++w) {
+      if (set[w].tag == 0) {  // free way: no eviction needed
+        victim = w;
+        break;
+      }
+      if (set[w].stamp < set[victim].stamp) victim = w;
     }
-    if (set[w].stamp < set[victim].stamp) victim = w;
   }
   if (clock_ == UINT32_MAX) restamp();
   set[victim].tag = line + 1;
