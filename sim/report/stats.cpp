@@ -158,9 +158,12 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
   st.add("bank_conflict_cycles", a.encoding.bank_conflict_cycles / n, "cycles",
          "per frame, level-unit cycles lost to grid SRAM bank conflicts (summed over units)");
   st.add("sampling_rel_err_pct", err * 100, "%",
-         "95 % relative half-width of a frame's sampled encode cycles, worst frame");
+         "95 % relative half-width of a frame's sampled encode cycles, worst frame: sampling "
+         "variance only, not the warm-up's or the L2 order's bias (docs/sampling.md)");
   st.add("sampling_exact", exact ? 1.0 : 0.0, "",
-         "1 when every query of every frame was simulated at address level, else 0");
+         "1 when every query of every frame was simulated at address level, else 0; the "
+         "sampler's L2 still sees them in its own order, which can differ from --detail full's "
+         "(docs/sampling.md)");
   st.add("sampling_kernel_max_rel_err_pct", kerr * 100, "%",
          "largest 95 % relative half-width of one grid's sampled encode cycles in a frame");
   st.add("ngpc_l2_bytes_per_frame", link_b / n, "B", "bytes over the NGPC's L2 link per frame");
