@@ -73,7 +73,7 @@ void GridSram::restamp() {
 
 void GridSram::prefetch(uint32_t entry) const {
   if (ways_.empty()) return;
-  const uint32_t line = line_shift_ >= 0 ? (entry >> line_shift_) : (entry / entries_per_line_);
+  const uint32_t line = line_of(entry);
   __builtin_prefetch(ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity, 1);
 }
 
@@ -129,23 +129,47 @@ void GridSram::cache_allocate(uint32_t line) {
   set[victim].stamp = ++clock_;
 }
 
-uint32_t GridSram::touch_group(const uint32_t* entry_indices, uint32_t n,
-                               std::vector<uint32_t>* missed_lines) {
-  if (n == 0 || fits_) return 0;
+// Reads the caller's array, not the merged copy being written (a wide load of freshly stored words
+// stalls on store forwarding).
+void GridSram::check_range(const uint32_t* entry_indices, uint32_t n) const {
   uint32_t largest = 0;
   for (uint32_t i = 0; i < n; ++i) largest = std::max(largest, entry_indices[i]);
   if (largest >= level_entries_) {
     throw std::out_of_range("grid SRAM: entry " + std::to_string(largest) + " of a " +
                             std::to_string(level_entries_) + "-entry level");
   }
+}
+
+void GridSram::ensure_tags() {
+  if (keeps_tags() && ways_.empty())
+    ways_.assign(static_cast<size_t>(sets_) * params_.associativity, Way{0, 0});
+}
+
+// The group's distinct lines that were not resident: fetched once each, in order, and (Cache)
+// installed after all of the group's lookups.
+uint32_t GridSram::fill_missing(uint32_t nl, std::vector<uint32_t>* missed_lines) {
+  const bool install = params_.policy == SramPolicy::Cache;
+  uint32_t missed = 0;
+  for (uint32_t k = 0; k < nl; ++k) {
+    if (line_hit_[k]) continue;
+    ++missed;
+    if (missed_lines) missed_lines->push_back(lines_[k]);
+    if (install) cache_allocate(lines_[k]);
+  }
+  return missed;
+}
+
+uint32_t GridSram::touch_group(const uint32_t* entry_indices, uint32_t n,
+                               std::vector<uint32_t>* missed_lines) {
+  if (n == 0 || fits_) return 0;
+  check_range(entry_indices, n);
   if (lines_.size() < n) {
     distinct_.resize(n);
     lines_.resize(n);
     line_hit_.resize(n);
   }
   const bool is_static = params_.policy == SramPolicy::Static;
-  if (!is_static && ways_.empty())
-    ways_.assign(static_cast<size_t>(sets_) * params_.associativity, Way{0, 0});
+  ensure_tags();
   // The distinct lines in order of first appearance: the order access_group looks them up and
   // fills them in (merging duplicate entries first does not change it).
   uint32_t* lines = lines_.data();
@@ -154,7 +178,7 @@ uint32_t GridSram::touch_group(const uint32_t* entry_indices, uint32_t n,
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t e = entry_indices[i];
     if (is_static && e < resident_entries_) continue;
-    const uint32_t line = line_shift_ >= 0 ? (e >> line_shift_) : (e / entries_per_line_);
+    const uint32_t line = line_of(e);
     bool seen = false;
     for (uint32_t k = nl; k-- > 0 && !seen;) seen = lines[k] == line;
     if (seen) continue;
@@ -162,14 +186,7 @@ uint32_t GridSram::touch_group(const uint32_t* entry_indices, uint32_t n,
     line_hit[nl] = !is_static && cache_lookup(line);
     ++nl;
   }
-  uint32_t missed = 0;
-  for (uint32_t k = 0; k < nl; ++k) {
-    if (line_hit[k]) continue;
-    ++missed;
-    if (missed_lines) missed_lines->push_back(lines[k]);
-    if (!is_static) cache_allocate(lines[k]);
-  }
-  return missed;
+  return fill_missing(nl, missed_lines);
 }
 
 SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n,
@@ -186,14 +203,7 @@ SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n
   // Merge duplicate reads. Groups are usually 4..64 reads, where a linear scan of the entries
   // kept so far is cheaper than sorting (and keeps the order of first appearance); big groups
   // sort instead.
-  // The range check reads the caller's array, not `s` being written (a wide load of freshly
-  // stored words stalls on store forwarding).
-  uint32_t largest = 0;
-  for (uint32_t i = 0; i < n; ++i) largest = std::max(largest, entry_indices[i]);
-  if (largest >= level_entries_) {
-    throw std::out_of_range("grid SRAM: entry " + std::to_string(largest) + " of a " +
-                            std::to_string(level_entries_) + "-entry level");
-  }
+  check_range(entry_indices, n);
   uint32_t* s = distinct_.data();
   uint32_t m = 0;
   if (n <= 64) {
@@ -209,8 +219,7 @@ SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n
     std::sort(s, s + n);
     m = static_cast<uint32_t>(std::unique(s, s + n) - s);
   }
-  if (!fits_ && params_.policy == SramPolicy::Cache && ways_.empty())
-    ways_.assign(static_cast<size_t>(sets_) * params_.associativity, Way{0, 0});
+  ensure_tags();
 
   // Bank conflicts: the busiest bank serialises the group.
   const uint32_t bank_mask = params_.banks - 1;
@@ -251,9 +260,6 @@ SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n
   if (fits_) {
     r.hits = m;
   } else {
-    auto line_of = [&](uint32_t e) {
-      return line_shift_ >= 0 ? (e >> line_shift_) : (e / entries_per_line_);
-    };
     // Distinct lines touched by the group (Static: only the missing ones). The backward search
     // finds a line shared with the previous entry first, the common case for x-neighbours.
     uint32_t* lines = lines_.data();
@@ -286,13 +292,7 @@ SramGroupResult GridSram::access_group(const uint32_t* entry_indices, uint32_t n
         ++r.misses;
       }
     }
-    uint32_t missed = 0;  // distinct missing lines
-    for (uint32_t k = 0; k < nl; ++k) {
-      if (line_hit[k]) continue;
-      ++missed;
-      if (missed_lines) missed_lines->push_back(lines[k]);
-      if (!is_static) cache_allocate(lines[k]);
-    }
+    const uint32_t missed = fill_missing(nl, missed_lines);  // distinct missing lines
     r.miss_bytes = static_cast<uint64_t>(missed) * params_.line_bytes;
     stats_.miss_lines += missed;
   }

@@ -98,6 +98,12 @@ class GridSram {
   uint32_t set_of(uint32_t line) const {
     return static_cast<uint32_t>((static_cast<__uint128_t>(sets_magic_ * line) * sets_) >> 64);
   }
+  uint32_t line_of(uint32_t entry) const {
+    return line_shift_ >= 0 ? (entry >> line_shift_) : (entry / entries_per_line_);
+  }
+  void check_range(const uint32_t* entry_indices, uint32_t n) const;  // throws std::out_of_range
+  void ensure_tags();  // allocates the Cache tags on first use
+  uint32_t fill_missing(uint32_t nl, std::vector<uint32_t>* missed_lines);
   bool cache_lookup(uint32_t line);    // true on hit (and makes the line MRU)
   void cache_allocate(uint32_t line);  // installs a fetched line, evicting the set's LRU way
 

@@ -41,19 +41,22 @@ LevelUnits::LevelUnits(const GridLayout& layout, const GridSramParams& sram, uin
 // Queries per step of the corner computation: a few hundred corner indices in a small buffer.
 constexpr uint32_t kCornerChunk = 64;
 
-void LevelUnits::run_level(uint32_t l, const float* positions, uint32_t n, LevelCounters& c,
+// `c` null: a warm-up, for the SRAM state and the missed lines only (GridSram::touch_group).
+void LevelUnits::run_level(uint32_t l, const float* positions, uint32_t n, LevelCounters* c,
                            bool record) {
   Level& lv = levels_[l];
+  if (!c && lv.sram.fits()) return;  // every read hits and nothing changes
   const uint32_t dims = layout_.params.dims;
   const uint32_t corners = layout_.corners;
   // Without conflicts a full group needs ceil(reads / (banks * ports)) cycles (at least one).
   const uint32_t chunk = std::max(kCornerChunk / inputs_per_cycle_, 1u) * inputs_per_cycle_;
   lv.idx.resize(static_cast<size_t>(chunk) * corners);
   // Corner-parity banking applies to dense levels; a hashed entry has no one coordinate parity.
-  const bool parity = parity_banks_ && !lv.ix.hash;
+  const bool parity = c && parity_banks_ && !lv.ix.hash;
   if (parity) lv.parity.resize(lv.idx.size());
   std::vector<uint32_t>* missed = record ? &lv.missed : nullptr;
   const bool prefetch = lv.sram.keeps_tags();
+  const uint32_t lanes = banks_ * ports_ * replicas_;
   for (uint32_t q0 = 0; q0 < n; q0 += chunk) {
     const uint32_t m = std::min(chunk, n - q0);
     level_corner_indices(lv.ix, positions + static_cast<size_t>(q0) * dims, m, lv.idx.data(),
@@ -66,52 +69,50 @@ void LevelUnits::run_level(uint32_t l, const float* positions, uint32_t n, Level
       const uint32_t group = std::min(inputs_per_cycle_, m - g0);
       const uint32_t reads = group * corners;
       const size_t at = static_cast<size_t>(g0) * corners;
+      if (!c) {
+        lv.sram.touch_group(lv.idx.data() + at, reads, missed);
+        continue;
+      }
       const SramGroupResult r = lv.sram.access_group(lv.idx.data() + at, reads, missed,
                                                      parity ? lv.parity.data() + at : nullptr);
-      const uint32_t lanes = banks_ * ports_ * replicas_;
       const uint32_t ideal = std::max(1u, (reads + lanes - 1) / lanes);
-      c.issue_cycles += r.cycles;
-      c.conflict_cycles += r.cycles > ideal ? r.cycles - ideal : 0;
-      c.corner_reads += reads;
-      c.hits += r.hits;
-      c.misses += r.misses;
-      c.miss_bytes += r.miss_bytes;
+      c->issue_cycles += r.cycles;
+      c->conflict_cycles += r.cycles > ideal ? r.cycles - ideal : 0;
+      c->corner_reads += reads;
+      c->hits += r.hits;
+      c->misses += r.misses;
+      c->miss_bytes += r.miss_bytes;
     }
   }
-  c.queries += n;
+  if (c) c->queries += n;
 }
 
-void LevelUnits::warm_level(uint32_t l, const float* positions, uint32_t n) {
-  Level& lv = levels_[l];
-  if (lv.sram.fits()) return;  // every read hits and nothing changes
-  const uint32_t dims = layout_.params.dims;
-  const uint32_t corners = layout_.corners;
-  const uint32_t chunk = std::max(kCornerChunk / inputs_per_cycle_, 1u) * inputs_per_cycle_;
-  lv.idx.resize(static_cast<size_t>(chunk) * corners);
-  const bool prefetch = lv.sram.keeps_tags();
-  for (uint32_t q0 = 0; q0 < n; q0 += chunk) {
-    const uint32_t m = std::min(chunk, n - q0);
-    level_corner_indices(lv.ix, positions + static_cast<size_t>(q0) * dims, m, lv.idx.data(),
-                         nullptr);
-    if (prefetch)
-      for (uint32_t i = 0; i < m * corners; ++i) lv.sram.prefetch(lv.idx[i]);
-    for (uint32_t g0 = 0; g0 < m; g0 += inputs_per_cycle_) {
-      const uint32_t group = std::min(inputs_per_cycle_, m - g0);
-      lv.sram.touch_group(lv.idx.data() + static_cast<size_t>(g0) * corners, group * corners,
-                          &lv.missed);
-    }
-  }
-}
-
-void LevelUnits::warm(const float* positions, uint32_t n, std::vector<uint64_t>* miss_addresses,
-                      std::vector<uint32_t>* lines_per_level) {
+// Levels are independent (each its own SRAM): spread them over the host threads when the work is
+// worth a hand-off. Results do not depend on the split.
+void LevelUnits::each_level(uint32_t n, const std::function<void(size_t)>& one) {
   const auto levels = static_cast<uint32_t>(levels_.size());
-  const auto one = [&](size_t l) { warm_level(static_cast<uint32_t>(l), positions, n); };
   if (uint64_t{n} * levels >= 4096) {
     parallel_for(levels, one);
   } else {
     for (uint32_t l = 0; l < levels; ++l) one(l);
   }
+}
+
+void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
+                     std::vector<uint64_t>* miss_addresses,
+                     std::vector<uint32_t>* lines_per_level) {
+  out.resize(levels_.size());
+  const bool record = miss_addresses != nullptr;
+  each_level(n,
+             [&](size_t l) { run_level(static_cast<uint32_t>(l), positions, n, &out[l], record); });
+  if (record) collect_missed(miss_addresses, lines_per_level);
+}
+
+void LevelUnits::warm(const float* positions, uint32_t n, std::vector<uint64_t>* miss_addresses,
+                      std::vector<uint32_t>* lines_per_level) {
+  each_level(n, [&](size_t l) {
+    run_level(static_cast<uint32_t>(l), positions, n, nullptr, miss_addresses != nullptr);
+  });
   collect_missed(miss_addresses, lines_per_level);
 }
 
@@ -126,24 +127,6 @@ void LevelUnits::collect_missed(std::vector<uint64_t>* miss_addresses,
     if (per_level) per_level->push_back(static_cast<uint32_t>(lv.missed.size()));
     lv.missed.clear();
   }
-}
-
-void LevelUnits::run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
-                     std::vector<uint64_t>* miss_addresses) {
-  const auto levels = static_cast<uint32_t>(levels_.size());
-  out.resize(levels);
-  const bool record = miss_addresses != nullptr;
-  // Levels are independent (each its own SRAM): spread them over the host threads when the work
-  // is worth a hand-off. Results do not depend on the split.
-  const auto one = [&](size_t l) {
-    run_level(static_cast<uint32_t>(l), positions, n, out[l], record);
-  };
-  if (uint64_t{n} * levels >= 4096) {
-    parallel_for(levels, one);
-  } else {
-    for (uint32_t l = 0; l < levels; ++l) one(l);
-  }
-  if (record) collect_missed(miss_addresses, nullptr);
 }
 
 void LevelUnits::reset() {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "models/encoding/grid_math.h"
@@ -27,8 +28,10 @@ class LevelUnits {
   // Runs `n` positions (n * dims floats) through every level; adds to `out` (one per level).
   // `miss_addresses`, when given, receives the byte address within the grid's table of every
   // line fetched, level after level (level l's are miss_bytes / line_bytes of out[l]).
+  // `lines_per_level`, when given with `miss_addresses`, receives how many each level appended.
   void run(const float* positions, uint32_t n, std::vector<LevelCounters>& out,
-           std::vector<uint64_t>* miss_addresses = nullptr);
+           std::vector<uint64_t>* miss_addresses = nullptr,
+           std::vector<uint32_t>* lines_per_level = nullptr);
   // The same queries for their effect only: every level's SRAM state afterwards, and the missing
   // lines appended to `miss_addresses` as run() would; `lines_per_level` (one per level) receives
   // how many each level appended. No counts: the sampler's warm-up.
@@ -54,8 +57,8 @@ class LevelUnits {
     std::vector<uint8_t> parity;  // corner-parity banking of a dense level
     std::vector<uint32_t> missed;
   };
-  void run_level(uint32_t l, const float* positions, uint32_t n, LevelCounters& c, bool record);
-  void warm_level(uint32_t l, const float* positions, uint32_t n);
+  void run_level(uint32_t l, const float* positions, uint32_t n, LevelCounters* c, bool record);
+  void each_level(uint32_t n, const std::function<void(size_t)>& one);
   void collect_missed(std::vector<uint64_t>* miss_addresses, std::vector<uint32_t>* per_level);
 
   const GridLayout& layout_;

@@ -76,29 +76,19 @@ struct Runner {
   uint64_t grid_base;
   MemoryIf& mem;
 
-  // Queries [first, first + n) of `kernel` through the lane's level units, counted into `out`.
-  void run(Lane& lane, uint32_t kernel, uint64_t first, uint64_t n,
-           std::vector<LevelCounters>& out) const {
-    lane.buf.resize(static_cast<size_t>(n) * dims);
-    sample_positions(positions, frame, kernel, first, static_cast<uint32_t>(n), dims,
-                     lane.buf.data());
-    std::vector<uint64_t> before(out.size());
-    for (size_t l = 0; l < out.size(); ++l) before[l] = out[l].miss_bytes;
-    const size_t at = lane.lines.size();
-    lane.units->run(lane.buf.data(), static_cast<uint32_t>(n), out, &lane.lines);
-    for (size_t i = at; i < lane.lines.size(); ++i) lane.lines[i] += grid_base;
-    const uint32_t line = lane.units->line_bytes();
-    for (size_t l = 0; l < out.size(); ++l)
-      lane.counts.push_back(static_cast<uint32_t>((out[l].miss_bytes - before[l]) / line));
-  }
-
-  // Warm-up queries: their effect on the lane's SRAMs, and their misses logged for the L2.
-  void warm(Lane& lane, uint32_t kernel, uint64_t first, uint64_t n) const {
+  // Queries [first, first + n) of `kernel` through the lane's level units, counted into `out`;
+  // a warm-up (their effect on the SRAMs only) when `out` is null. Their missing lines are logged
+  // for the L2 stand-in.
+  void feed(Lane& lane, uint32_t kernel, uint64_t first, uint64_t n,
+            std::vector<LevelCounters>* out) const {
     lane.buf.resize(static_cast<size_t>(n) * dims);
     sample_positions(positions, frame, kernel, first, static_cast<uint32_t>(n), dims,
                      lane.buf.data());
     const size_t at = lane.lines.size();
-    lane.units->warm(lane.buf.data(), static_cast<uint32_t>(n), &lane.lines, &lane.counts);
+    if (out)
+      lane.units->run(lane.buf.data(), static_cast<uint32_t>(n), *out, &lane.lines, &lane.counts);
+    else
+      lane.units->warm(lane.buf.data(), static_cast<uint32_t>(n), &lane.lines, &lane.counts);
     for (size_t i = at; i < lane.lines.size(); ++i) lane.lines[i] += grid_base;
   }
 
@@ -198,7 +188,7 @@ class GridSampler {
     parallel_for(lanes.size(), [&](size_t j) {
       Lane& lane = lanes[j];
       for (const Lane::Segment& sg : lane.warm)
-        if (sg.count) r.warm(lane, sg.kernel, sg.first, sg.count);
+        if (sg.count) r.feed(lane, sg.kernel, sg.first, sg.count, nullptr);
     });
     for (Lane& lane : lanes) r.replay(lane, levels, nullptr);
     constexpr uint64_t kChunk = 256;
@@ -207,7 +197,7 @@ class GridSampler {
         Lane& lane = lanes[j];
         if (lane.done >= lane.len) return;
         const uint64_t n = std::min(kChunk, lane.len - lane.done);
-        r.run(lane, work.kernel_index, lane.first + lane.begin + lane.done, n, lane.c);
+        r.feed(lane, work.kernel_index, lane.first + lane.begin + lane.done, n, &lane.c);
         lane.done += n;
       });
       busy = false;
