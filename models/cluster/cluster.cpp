@@ -183,14 +183,16 @@ void Cluster::dispatch() {
 }
 
 void Cluster::record_timeline(const Batch& b) {
-  const std::string nfp = "NFP " + std::to_string(b.nfp);
-  const std::string name = "item " + std::to_string(b.item) + " batch " + std::to_string(b.index);
-  const BatchTimes& t = b.t;
-  if (t.encode_end > t.encode_start && timeline_.admit())
+  // admit() first: past the limit no strings are built.
+  auto add = [&](const char* unit, double start, double end) {
+    if (end <= start || !timeline_.admit()) return;
     timeline_.events.push_back(
-        {nfp + " encode", name, t.encode_start, t.encode_end - t.encode_start});
-  if (t.mlp_end > t.mlp_start && timeline_.admit())
-    timeline_.events.push_back({nfp + " mlp", name, t.mlp_start, t.mlp_end - t.mlp_start});
+        {"NFP " + std::to_string(b.nfp) + " " + unit,
+         "item " + std::to_string(b.item) + " batch " + std::to_string(b.index), start,
+         end - start});
+  };
+  add("encode", b.t.encode_start, b.t.encode_end);
+  add("mlp", b.t.mlp_start, b.t.mlp_end);
 }
 
 }  // namespace ngpc
