@@ -102,9 +102,9 @@ struct PolicyNames<Activation> {
 };
 
 struct GridSramConfig {
-  uint64_t capacity_bytes = 1000000;   // "1 MB" per level unit [paper-2nd]
-  uint32_t banks = 8;                  // power of two [est]
-  uint32_t ports_per_bank = 1;         // [est]
+  uint64_t capacity_bytes = 1000000;  // "1 MB" per level unit [paper-2nd]
+  uint32_t banks = 8;                 // power of two [est]
+  uint32_t ports_per_bank = 1;        // [est]
   BankMapping bank_mapping = BankMapping::Interleaved;
   // Full copies of the SRAM's contents; the reads of an issue group are spread over them (read j
   // of n on replica floor(j x replicas / n)), each replica banked as above. Area and fill writes
@@ -129,8 +129,8 @@ struct EncodingEngineConfig {
 };
 
 struct MlpEngineConfig {
-  uint32_t rows = 64;  // [paper-2nd]
-  uint32_t cols = 64;  // [paper-2nd]
+  uint32_t rows = 64;                                    // [paper-2nd]
+  uint32_t cols = 64;                                    // [paper-2nd]
   MlpDataflow dataflow = MlpDataflow::WeightStationary;  // [est]
   Precision precision = Precision::Fp16;                 // [est]
   uint64_t weight_buffer_bytes = 65536;                  // [est]
@@ -163,6 +163,10 @@ struct L2Config {
   double grid_share = 1.0;
   double link_bandwidth_bytes_per_s = 2.0e12;  // NGPC <-> L2 [est]
   double latency_s = 200e-9;  // on-chip path of an L2 access (crossbar + L2 hit) [est]
+  // Full detail: checkpoints per grid-miss transfer at which the lines its NFP has issued by then
+  // are looked up in the L2, besides every other memory event (0: all at the transfer's start).
+  // Methodology, not hardware: how finely concurrent NFPs' misses interleave in the L2 [est].
+  uint32_t lookup_steps = 8;
 };
 
 struct DramPatternConfig {
@@ -199,11 +203,11 @@ struct GpuConfig {
 };
 
 // Address-level detail (spec §3). Full: every query of every batch is simulated on its NFP's
-// SRAMs. Sampled: per frame and grid, `sample_windows` time windows (N consecutive batches, the ones
-// the N NFPs run side by side) are simulated with every NFP's SRAM state and the shared L2, each
-// batch over `sample_queries` of its queries (0: all) at a seeded offset after `warmup_queries`
-// uncounted ones, and every batch takes the rates of the batch at its place in the nearest sampled
-// window; kernels where that saves nothing are simulated whole (docs/sampling.md).
+// SRAMs. Sampled: per frame and grid, `sample_windows` time windows (N consecutive batches, the
+// ones the N NFPs run side by side) are simulated with every NFP's SRAM state and the shared L2,
+// each batch over `sample_queries` of its queries (0: all) at a seeded offset after
+// `warmup_queries` uncounted ones, and every batch takes the rates of the batch at its place in the
+// nearest sampled window; kernels where that saves nothing are simulated whole (docs/sampling.md).
 struct DetailConfig {
   DetailMode mode = DetailMode::Sampled;
   uint32_t sample_windows = 16;    // time windows per frame and grid, >= 2 [est]

@@ -125,7 +125,9 @@ void EncodingEngine::run() {
         sample_positions(positions_, b->frame, w.kernel_index, task.first, static_cast<uint32_t>(n),
                          dims, pos_.data());
         miss_lines_.clear();
-        units.run(pos_.data(), static_cast<uint32_t>(n), counters_, &miss_lines_);
+        miss_lines_per_level_.clear();
+        units.run(pos_.data(), static_cast<uint32_t>(n), counters_, &miss_lines_,
+                  &miss_lines_per_level_);
         const uint64_t base = grid_base_address(w.encoding_id);
         for (uint64_t& a : miss_lines_) a += base;
       } else {
@@ -178,6 +180,7 @@ void EncodingEngine::run() {
       mr.bytes = miss_bytes;
       mr.dram_bytes = dram_bytes;
       mr.lines = task.address_level ? &miss_lines_ : nullptr;
+      mr.lines_per_level = task.address_level ? &miss_lines_per_level_ : nullptr;
       mr.line_bytes = units.line_bytes();
       // The busiest unit keeps `outstanding` lines in flight; the others proportionally fewer.
       mr.window_bytes =

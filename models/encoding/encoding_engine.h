@@ -77,6 +77,7 @@ class EncodingEngine : public sc_core::sc_module {
   std::vector<float> pos_;
   std::vector<LevelCounters> counters_;
   std::vector<uint64_t> miss_lines_;
+  std::vector<uint32_t> miss_lines_per_level_;
   std::vector<double> unit_miss_bytes_;
   MemCompletion mem_done_;
   EncoderFrame frame_stats_;

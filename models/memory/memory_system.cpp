@@ -82,9 +82,10 @@ void MemorySystem::complete(const Flow& f) {
   const double end = sc_core::sc_time_stamp().to_seconds() + f.latency_s;
   char name[96];
   std::snprintf(name, sizeof name, "%s %.0f B", f.what, f.bytes);
-  timeline_->events.push_back({f.src == MemSource::Gpu ? std::string("GPU DRAM")
-                                               : "NFP " + std::to_string(f.requester) + " memory",
-                       name, f.start_s, end - f.start_s});
+  timeline_->events.push_back({f.src == MemSource::Gpu
+                                   ? std::string("GPU DRAM")
+                                   : "NFP " + std::to_string(f.requester) + " memory",
+                               name, f.start_s, end - f.start_s});
 }
 
 double MemorySystem::unloaded_miss_latency_s() const {
@@ -125,6 +126,27 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
     case Traffic::GridMiss: {
       f.grid_miss = true;
       f.pattern = DramPatternKind::Random;
+      stats_.grid_miss_bytes += r.bytes;
+      if (r.lines && cfg_.l2.lookup_steps > 0 && r.window_bytes > 0 && !r.lines->empty()) {
+        // Looked up as they are issued (issue_lookups); DRAM's share follows the lookups.
+        f.address_level = true;
+        Lookups& lk = f.lk;
+        lk.lines = r.lines->data();
+        lk.line_bytes = r.line_bytes;
+        lk.bytes = static_cast<double>(r.lines->size()) * r.line_bytes;
+        uint32_t at = 0;
+        if (r.lines_per_level)
+          for (uint32_t c : *r.lines_per_level) {
+            lk.cursor.push_back(at);
+            at += c;
+            lk.level_end.push_back(at);
+          }
+        if (at != r.lines->size()) {  // no (consistent) per-level counts: one sequence
+          lk.cursor.assign(1, 0);
+          lk.level_end.assign(1, static_cast<uint32_t>(r.lines->size()));
+        }
+        break;
+      }
       if (r.lines) {
         double missed = 0;
         for (uint64_t a : *r.lines) missed += l2_.read(a, r.line_bytes);
@@ -132,7 +154,6 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
       } else {
         dram = std::clamp(r.dram_bytes, 0.0, r.bytes);
       }
-      stats_.grid_miss_bytes += r.bytes;
       stats_.grid_miss_l2_hit_bytes += r.bytes - dram;
       break;
     }
@@ -189,8 +210,73 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
   stats_.link_bytes += link;
   (r.src == MemSource::Gpu ? stats_.gpu_dram_bytes : stats_.ngpc_dram_bytes) += dram;
   flows_.push_back(std::move(f));
+  issue_lookups();
   reallocate();
   schedule();
+}
+
+// Looks up every address-level flow's lines issued by now (Lookups), the flows' new lines
+// interleaved in rounds, then re-estimates their DRAM shares.
+void MemorySystem::issue_lookups() {
+  size_t busy = 0;
+  for (Flow& f : flows_) {
+    if (!f.address_level) continue;
+    f.lk.target = std::min(1.0, (f.bytes - f.remaining + f.window) / f.lk.bytes);
+    if (f.lk.target > f.lk.issued) ++busy;
+  }
+  if (busy == 0) return;
+  // Each flow's new lines in `rounds` equal parts, flow after flow within a round.
+  const int rounds = busy > 1 ? 8 : 1;
+  for (int k = 1; k <= rounds; ++k)
+    for (Flow& f : flows_)
+      if (f.address_level && f.lk.target > f.lk.issued)
+        look_up(f, k == rounds ? f.lk.target
+                               : f.lk.issued + (f.lk.target - f.lk.issued) / (rounds - k + 1));
+  for (Flow& f : flows_)
+    if (f.address_level) set_dram_share(f);
+}
+
+// Looks up the flow's lines up to fraction `upto` of every level's.
+void MemorySystem::look_up(Flow& f, double upto) {
+  Lookups& lk = f.lk;
+  double missed = 0;
+  uint64_t lines = 0;
+  uint32_t begin = 0;
+  for (size_t l = 0; l < lk.level_end.size(); ++l) {
+    const uint32_t end = lk.level_end[l];
+    const uint32_t want =
+        upto >= 1
+            ? end
+            : begin + std::min<uint32_t>(end - begin,
+                                         static_cast<uint32_t>(std::ceil((end - begin) * upto)));
+    for (uint32_t i = lk.cursor[l]; i < want; ++i) missed += l2_.read(lk.lines[i], lk.line_bytes);
+    if (want > lk.cursor[l]) {
+      lines += want - lk.cursor[l];
+      lk.cursor[l] = want;
+    }
+    begin = end;
+  }
+  lk.issued = std::max(lk.issued, std::min(1.0, upto));
+  const double looked = static_cast<double>(lines) * lk.line_bytes;
+  lk.looked += looked;
+  lk.missed += missed;
+  stats_.grid_miss_l2_hit_bytes += looked - missed;
+  stats_.ngpc_dram_bytes += missed;
+}
+
+// DRAM bytes per link byte of the rest of the flow: what its looked-up lines missed and it has
+// not moved yet, plus the lines still to come at the miss ratio seen so far. Then the next
+// checkpoint: the remaining bytes at which the next 1/steps of its lines has been issued.
+void MemorySystem::set_dram_share(Flow& f) {
+  Lookups& lk = f.lk;
+  const double expect =
+      lk.looked > 0 ? lk.missed + lk.missed / lk.looked * std::max(0.0, lk.bytes - lk.looked) : 0;
+  f.a_dram = f.remaining > 0 ? std::max(0.0, expect - lk.dram_done) / f.remaining : 0;
+  lk.next_check = -1;
+  if (lk.issued >= 1) return;
+  const double step = 1.0 / cfg_.l2.lookup_steps;
+  const double next = std::min(1.0, (std::floor(lk.issued / step + 1e-9) + 1) * step);
+  lk.next_check = std::max(0.0, f.bytes + f.window - next * lk.bytes);
 }
 
 // Moves every flow forward by the time elapsed since the last change, at its current rate.
@@ -203,6 +289,7 @@ void MemorySystem::advance() {
   for (size_t i = 0; i < flows_.size(); ++i) {
     Flow& f = flows_[i];
     f.remaining -= f.rate * dt;
+    if (f.address_level) f.lk.dram_done += f.rate * f.a_dram * dt;
     link_rate += f.rate * f.a_link;
     dram_rate += f.rate * f.a_dram;
     dram_time += f.rate * cost_dram_[i];
@@ -406,7 +493,11 @@ void MemorySystem::schedule() {
   wake_.cancel();
   double next = std::numeric_limits<double>::infinity();
   for (const Flow& f : flows_)
-    if (f.rate > 0) next = std::min(next, f.remaining / f.rate);
+    if (f.rate > 0) {
+      next = std::min(next, f.remaining / f.rate);
+      if (f.address_level && f.lk.next_check >= 0)
+        next = std::min(next, std::max(0.0, f.remaining - f.lk.next_check) / f.rate);
+    }
   if (!std::isfinite(next)) return;
   // Round up to the time resolution so the flow has really finished when we wake.
   const double res = sc_core::sc_get_time_resolution().to_seconds();
@@ -418,10 +509,14 @@ void MemorySystem::on_wake() {
   advance();
   const double res = sc_core::sc_get_time_resolution().to_seconds();
   auto finished = [res](const Flow& f) { return f.rate > 0 && f.remaining <= f.rate * res; };
-  for (const Flow& f : flows_)
-    if (finished(f)) complete(f);
+  for (Flow& f : flows_)
+    if (finished(f)) {
+      if (f.address_level) look_up(f, 1.0);  // all issued by now (the last checkpoint)
+      complete(f);
+    }
   flows_.erase(std::remove_if(flows_.begin(), flows_.end(), finished), flows_.end());
   if (flows_.empty()) rho_link_ = rho_dram_ = random_share_ = 0;
+  issue_lookups();
   reallocate();
   schedule();
 }

@@ -54,8 +54,12 @@ struct MemRequest {
   // Grid misses, sampled mode: the DRAM share the sample measured on the scaled L2 (bytes).
   double dram_bytes = -1;
   // Grid misses, full detail: byte addresses of the missing SRAM lines (`line_bytes` each),
-  // looked up in the shared L2.
+  // looked up in the shared L2 as the requester issues them (see MemoryConfig::lookup_steps),
+  // and optionally how many of them each level unit issued (level after level, as
+  // LevelUnits::run appends them; the units issue side by side). Both must stay valid until the
+  // transfer completes.
   const std::vector<uint64_t>* lines = nullptr;
+  const std::vector<uint32_t>* lines_per_level = nullptr;
   uint32_t line_bytes = 64;
   // Grid fills: one resident range per (grid, frame); later requests may find it in L2.
   uint32_t grid = 0, frame = 0;
@@ -115,6 +119,26 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   MemoryStats take_frame();
 
  private:
+  // A full-detail grid-miss flow's lines. They reach the L2 as they are issued: the requester
+  // keeps `window` bytes in flight, so by the time `delivered` bytes have arrived it has issued
+  // the first (delivered + window) / bytes of every level unit's lines. The memory system looks
+  // them up at its events and at `steps` checkpoints of each flow, all flows' new lines in
+  // interleaved rounds, so concurrent NFPs' misses meet in the L2 in the order they are issued
+  // rather than batch after batch. The DRAM bytes of lines not yet looked up are estimated from
+  // those that were; the flow's total DRAM bytes are exact when it completes.
+  struct Lookups {
+    const uint64_t* lines = nullptr;
+    std::vector<uint32_t> level_end;  // cumulative line counts, by level
+    std::vector<uint32_t> cursor;     // next line to look up, by level
+    uint32_t line_bytes = 0;
+    double bytes = 0;        // all its lines' bytes
+    double issued = 0;       // fraction of every level's lines looked up so far
+    double looked = 0;       // bytes looked up
+    double missed = 0;       // of which DRAM serves
+    double dram_done = 0;    // DRAM bytes the flow has moved
+    double next_check = -1;  // remaining bytes at the next checkpoint (-1: none)
+    double target = 0;       // scratch of issue_lookups()
+  };
   struct Flow {
     double remaining = 0;           // in units of the flow's primary quantity (bytes)
     double a_link = 0, a_dram = 0;  // resource bytes per primary byte
@@ -133,6 +157,9 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
     const char* what = "";
     uint32_t requester = 0;
     int fill_slot = -1;  // grid fill: the range it loads
+    // Full-detail grid misses: their lines, looked up as they are issued (see Lookups).
+    bool address_level = false;
+    Lookups lk;
   };
   struct FillRange {
     uint32_t frame = UINT32_MAX;
@@ -142,6 +169,9 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   };
 
   void start(Flow f);
+  void issue_lookups();
+  void look_up(Flow& f, double upto);
+  void set_dram_share(Flow& f);
   void advance();
   struct Load {
     double link = 0, dram_time = 0, dram_rnd = 0, dram_all = 0;

@@ -129,6 +129,7 @@ void read_memory(const Value& memory, MemoryConfig& m) {
   m.l2.grid_share = l2.get("grid_share").number(0, 1, {}, /*lo_exclusive=*/true);
   m.l2.link_bandwidth_bytes_per_s = bandwidth(l2.get("link_bandwidth"));
   m.l2.latency_s = latency(l2.get("latency"));
+  m.l2.lookup_steps = count(l2.get("lookup_steps"), 0, lim::kMaxLookupSteps);
   const Value dram = memory.get("dram");
   m.dram.bandwidth_bytes_per_s = bandwidth(dram.get("bandwidth"));
   m.dram.model = policy<DramModel>(dram.get("model"));
@@ -141,8 +142,8 @@ void read_memory(const Value& memory, MemoryConfig& m) {
                   std::to_string(m.dram.access_bytes) + " B) per line");
   const uint64_t set_bytes = uint64_t{m.l2.line_bytes} * m.l2.ways;
   if (m.l2.capacity_bytes < set_bytes)
-    l2.get("capacity").expected("at least line_bytes x ways = " + std::to_string(set_bytes) +
-                                " B (one set)");
+    l2.get("capacity")
+        .expected("at least line_bytes x ways = " + std::to_string(set_bytes) + " B (one set)");
   const auto pattern = [&](const char* key, DramPatternConfig& p) {
     const Value v = dram.get(key);
     p.sustained_fraction = v.get("sustained_fraction").number(0, 1, {}, /*lo_exclusive=*/true);

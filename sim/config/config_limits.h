@@ -27,7 +27,9 @@ inline constexpr uint64_t kMaxPortsPerBank = 64;
 // inputs of 8 corners) is 64.
 inline constexpr uint64_t kMaxReplicas = 64;
 inline constexpr uint64_t kMaxAssociativity = 64;  // a lookup scans every way
-inline constexpr uint64_t kMaxL2Ways = 64;          // likewise for the L2
+inline constexpr uint64_t kMaxL2Ways = 64;         // likewise for the L2
+// Checkpoints per full-detail grid-miss transfer (memory.l2.lookup_steps): each is a memory event.
+inline constexpr uint64_t kMaxLookupSteps = 4096;
 // Batches a FIFO holds (nfp.fifo_depth_batches, gpu.pipeline_depth); SystemC FIFOs allocate
 // their depth up front, one per NFP.
 inline constexpr uint64_t kMaxFifoDepth = 1024;

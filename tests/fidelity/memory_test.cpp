@@ -408,6 +408,57 @@ TEST_F(MemoryModel, WayPartitioningProtectsGridLinesFromGpuStreams) {
   EXPECT_EQ(s.stats.grid_miss_l2_hit_bytes, 0.0);
 }
 
+// Two NFPs miss the same M lines at the same time, each keeping 32 lines in flight, on an L2 of
+// C = 2048 lines << M. Looked up as they are issued, each line reaches the L2 from the second NFP
+// a few hundred lookups after the first fetched it: the second NFP's M lines all hit (the first's
+// cannot: it is always first). Looked up batch after batch (lookup_steps = 0), the second scan
+// comes M > C lookups later and LRU has evicted every line: no hit. The DRAM bytes charged follow
+// each flow's estimate for lines it has not issued yet: here the flow whose lines hit runs ahead
+// and becomes the one that misses, so the two swap roles, the worst case for that estimate; it
+// charges at least the bytes that missed and at most 1/steps more.
+TEST_F(MemoryModel, ConcurrentNfpsMeetInTheL2AsTheyIssueTheirMisses) {
+  MemoryConfig cfg;
+  cfg.l2.capacity_bytes = 2048 * 128;
+  const uint64_t M = 16384;
+  std::vector<uint64_t> lines;
+  for (uint64_t i = 0; i < M; ++i) lines.push_back(i * 128);
+  Step s = miss_lines(lines, 128);
+  s.r.window_bytes = 32 * 128;
+  for (uint32_t steps : {8u, 64u}) {
+    cfg.l2.lookup_steps = steps;
+    const Outcome r = run(cfg, {{s}, {s}});
+    EXPECT_NEAR(r.stats.grid_miss_l2_hit_bytes, double(M) * 128, 0.01 * M * 128) << steps;
+    EXPECT_LE(r.stats.grid_miss_l2_hit_bytes, double(M) * 128);
+    EXPECT_DOUBLE_EQ(r.stats.ngpc_dram_bytes, 2.0 * M * 128 - r.stats.grid_miss_l2_hit_bytes);
+    const double charged = r.stats.dram_busy_s * kPeak;
+    EXPECT_GE(charged, r.stats.ngpc_dram_bytes * (1 - 1e-9)) << steps;
+    EXPECT_LE(charged, r.stats.ngpc_dram_bytes * (1 + 1.0 / steps)) << steps;
+  }
+  cfg.l2.lookup_steps = 0;
+  const Outcome r = run(cfg, {{s}, {s}});
+  EXPECT_EQ(r.stats.grid_miss_l2_hit_bytes, 0.0);
+  EXPECT_NEAR(r.stats.dram_busy_s * kPeak, 2.0 * M * 128, 1e-6 * M * 128);
+}
+
+// One flow whose lines miss only in their second half: looked up as issued, the DRAM share of the
+// rest is first estimated from the hits and corrected as the misses appear; the flow is charged
+// exactly its missing bytes and takes longer than it would if all were hits.
+TEST_F(MemoryModel, IssuedLookupsChargeExactlyTheBytesThatMissed) {
+  MemoryConfig cfg;
+  const uint64_t M = 8192;
+  std::vector<uint64_t> warm, lines;
+  for (uint64_t i = 0; i < M; ++i) lines.push_back(i * 128);
+  for (uint64_t i = 0; i < M / 2; ++i) warm.push_back(i * 128);
+  Step s = miss_lines(lines, 128);
+  s.r.window_bytes = 64 * 128;
+  const Outcome r = run(cfg, {{miss_lines(warm, 128), s}});
+  const Outcome all_hit = run(cfg, {{miss_lines(lines, 128), s}});
+  EXPECT_EQ(r.stats.grid_miss_l2_hit_bytes, double(M / 2) * 128);  // the second half missed
+  EXPECT_EQ(r.stats.ngpc_dram_bytes, double(M) * 128);             // warm-up's M/2 + its M/2
+  EXPECT_NEAR(r.stats.dram_busy_s * kPeak, double(M) * 128, 1e-6 * M * 128);
+  EXPECT_GT(r.done[0][1] - r.done[0][0], all_hit.done[0][1] - all_hit.done[0][0]);
+}
+
 // A frame-start fill of R bytes is served by the L2 next time iff, under LRU, what entered the L2
 // since it was last read plus R fits: R + P <= C for P bytes of GPU streaming in between.
 TEST_F(MemoryModel, FillIsResidentIffItsStackDistanceFits) {
