@@ -41,11 +41,13 @@ L2Params l2_params(const MemoryConfig& m, double capacity) {
   return p;
 }
 
-// Latency histogram: 4 bins per octave from 1 ns.
+// Latency histogram: 4 bins per octave from 1 ns. floor(4 log2 ns) = floor(log2 ns^4), the
+// exponent of ns^4 (no log on the per-event path).
 int latency_bin(double s) {
   const double ns = s * 1e9;
   if (!(ns > 1)) return 0;
-  return std::min(63, static_cast<int>(4 * std::log2(ns)));
+  const double sq = ns * ns;
+  return std::min(63, std::ilogb(sq * sq));
 }
 
 }  // namespace
@@ -95,10 +97,15 @@ double MemorySystem::unloaded_miss_latency_s() const {
 // The access latency a flow sees now: the on-chip path, plus for the part DRAM serves the DRAM-side
 // latency at the current utilisation and mix. (Link bandwidth sharing is the fluid allocation
 // itself; a queue on the 2 TB/s link adds picoseconds, so no queueing term is added for it.)
-double MemorySystem::latency_for(const Flow& f) const {
+// `dram_side`: dram_latency_s() at the current load (the same for every flow).
+double MemorySystem::latency_for(const Flow& f, double dram_side) const {
   if (f.src == MemSource::Gpu) return 0;
   const double dram_fraction = f.a_link > 0 ? std::min(1.0, f.a_dram / f.a_link) : 1.0;
-  return cfg_.l2.latency_s + dram_fraction * dram_latency_s(dram_, rho_dram_, random_share_);
+  return cfg_.l2.latency_s + dram_fraction * dram_side;
+}
+
+double MemorySystem::dram_side_latency() const {
+  return dram_latency_s(dram_, rho_dram_, random_share_);
 }
 
 double MemorySystem::sample_grid_misses(const uint64_t* lines, size_t n, uint32_t line_bytes) {
@@ -197,7 +204,7 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
   const double primary = std::max(link, dram);
   if (primary <= 0) {
     f.a_link = link > 0 ? 1 : 0;
-    notify_done(done, latency_for(f));
+    notify_done(done, latency_for(f, dram_side_latency()));
     if (f.fill_slot >= 0) fills_[f.fill_slot].in_flight = false;
     return;
   }
@@ -445,8 +452,10 @@ void MemorySystem::reallocate() {
     if (settled) break;
   }
   // Without windows the rates did not depend on the latencies: take these at the load made.
-  if (!coupled)
-    for (Flow& f : flows_) f.latency_s = latency_for(f);
+  if (!coupled) {
+    const double dram_side = dram_side_latency();
+    for (Flow& f : flows_) f.latency_s = latency_for(f, dram_side);
+  }
   // The rates stand as allocated at the last evaluation; the latencies are those they were
   // allocated with. A windowed flow held below its limit by a full resource keeps its whole
   // window queued: its requests see window / rate (Little's law), more than the curve gives.
@@ -464,9 +473,10 @@ MemorySystem::Load MemorySystem::allocate_at(double u) {
   const bool isolated = cfg_.dram.arbitration == Arbitration::Isolated;
   rho_dram_ = u;
   const size_t n = flows_.size();
+  const double dram_side = dram_side_latency();
   for (size_t i = 0; i < n; ++i) {
     Flow& f = flows_[i];
-    f.latency_s = latency_for(f);
+    f.latency_s = latency_for(f, dram_side);
     double lim = f.cap;
     if (f.window > 0 && f.latency_s > 0) {
       const double w = f.window / f.latency_s;

@@ -179,7 +179,8 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   void reallocate();
   Load allocate_at(double dram_utilisation);
   void fill_rates(const std::vector<size_t>& members);
-  double latency_for(const Flow& f) const;
+  double latency_for(const Flow& f, double dram_side) const;
+  double dram_side_latency() const;
   void schedule();
   void on_wake();
   void complete(const Flow& f);

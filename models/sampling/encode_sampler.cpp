@@ -132,6 +132,8 @@ double student_t975(size_t df) {
   return df < 30 ? 2.1 : df < 60 ? 2.02 : 1.96;
 }
 
+constexpr double kGoldenFraction = 0.6180339887498949;  // (sqrt 5 - 1) / 2
+
 // N consecutive batches of one encode kernel: what the NFPs run side by side.
 struct Window {
   uint32_t item = 0, k = 0;
@@ -178,7 +180,11 @@ class GridSampler {
       lane.units = &units_of(lane.nfp, work);
       batch_range(work.queries, nb, i, &lane.first, &lane.count);
       lane.len = q == 0 ? lane.count : std::min(q, lane.count);
-      lane.begin = static_cast<uint64_t>(offset_frac * double(lane.count - lane.len));
+      // The NFPs do not run in lockstep: dispatch as they free up spreads them over their batches'
+      // phases, which the sampler cannot know. The lanes' ranges sit at the window's seeded offset
+      // plus golden-ratio steps, spread evenly over the batch (docs/sampling.md, "Phases").
+      const double phase = std::fmod(offset_frac + kGoldenFraction * double(i - win.lo), 1.0);
+      lane.begin = static_cast<uint64_t>(phase * double(lane.count - lane.len));
       lane.done = 0;
       lane.c.assign(levels, LevelCounters{});
       plan_warm_up(lane, work, warmup);

@@ -6,8 +6,9 @@
 // through the frame, NFP g mod N running the frame's batch g) and the memory system's L2
 // stand-in shared by all of them, so the NFPs' common misses meet in L2 as they do in the real
 // one. Windows are a systematic sample proportional to queries across all kernels of a grid; in
-// each sampled window every batch is simulated over a contiguous range of its queries at a seeded
-// offset, after a warm-up of the queries its NFP ran before that and the sampler skipped. Every
+// each sampled window every batch is simulated over a contiguous range of its queries (at the
+// window's seeded offset plus a golden-ratio step per batch, since the NFPs are not in lockstep),
+// after a warm-up of the queries its NFP ran before that and the sampler skipped. Every
 // batch of the frame then carries the per-query counts of the batch at its place in its stratum's
 // sampled window. The spread of the sampled windows' cycles per query gives the reported 95 %
 // interval (Student's t). When sampling would save nothing the frame is simulated in full.
