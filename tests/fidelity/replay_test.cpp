@@ -105,10 +105,11 @@ TEST_F(ReplaySlow, NoFrameBeatsTheBoundOfAnyResource) {
 
 TEST_F(Replay, SampledAndFullDetailAgreeOnTheSmallBundledTraces) {
   // Too few time windows to sample: sampled mode simulates every window whole through its own
-  // model of each NFP (exact, and says so), which must agree with the engines' full detail. The
-  // two differ in one thing: full detail looks a batch's misses up in the L2 when the batch starts,
-  // the sampler interleaves the concurrent batches in 256-query chunks, which shares more lines
-  // (tiny-nerf: 39 % against 32 % L2 hits, docs/sampling.md); 3 % covers that.
+  // model of each NFP (exact, and says so), which must agree with the engines' full detail. Both
+  // interleave the concurrent batches' L2 lookups, the sampler in 256-query chunks, full detail
+  // as the flows progress; the orders still differ a little (tiny-nerf: 39.1 % against 37.6 % L2
+  // hits; exact mode within 2 % on the validation grid, docs/sampling.md). With full detail's
+  // lookups batch after batch (memory.l2.lookup_steps = 0), tiny-nerf had 32.3 % L2 hits.
   for (const char* name : {"tiny-nerf.json", "tiny-gia.json"}) {
     const trace::Trace t = bundled(name);
     const Machine sampled = setup({"detail.mode=sampled"});
@@ -119,7 +120,7 @@ TEST_F(Replay, SampledAndFullDetailAgreeOnTheSmallBundledTraces) {
     reset_systemc_context();
     EXPECT_TRUE(a.frames[0].stats.sampling_exact) << name;
     EXPECT_EQ(a.frames[0].stats.sampling_rel_err, 0.0) << name;
-    EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, 0.03) << name;
+    EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, 0.02) << name;
   }
 }
 
