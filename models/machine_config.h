@@ -164,7 +164,8 @@ struct L2Config {
   double link_bandwidth_bytes_per_s = 2.0e12;  // NGPC <-> L2 [est]
   double latency_s = 200e-9;  // on-chip path of an L2 access (crossbar + L2 hit) [est]
   // Full detail: checkpoints per grid-miss transfer at which the lines its NFP has issued by then
-  // are looked up in the L2, besides every other memory event (0: all at the transfer's start).
+  // are looked up in the L2, besides every other memory event (0, or a transfer without a
+  // window: all at the transfer's start).
   // Methodology, not hardware: how finely concurrent NFPs' misses interleave in the L2 [est].
   uint32_t lookup_steps = 8;
 };

@@ -501,16 +501,17 @@ MemorySystem::Load MemorySystem::allocate_at(double u) {
 
 void MemorySystem::schedule() {
   wake_.cancel();
+  const double res = sc_core::sc_get_time_resolution().to_seconds();
   double next = std::numeric_limits<double>::infinity();
   for (const Flow& f : flows_)
     if (f.rate > 0) {
       next = std::min(next, f.remaining / f.rate);
+      // A checkpoint at least one time step ahead, so a wake always moves the flow on.
       if (f.address_level && f.lk.next_check >= 0)
-        next = std::min(next, std::max(0.0, f.remaining - f.lk.next_check) / f.rate);
+        next = std::min(next, std::max(res, (f.remaining - f.lk.next_check) / f.rate));
     }
   if (!std::isfinite(next)) return;
   // Round up to the time resolution so the flow has really finished when we wake.
-  const double res = sc_core::sc_get_time_resolution().to_seconds();
   next = std::ceil(std::max(next, 0.0) / res) * res;
   wake_.notify(sc_time(next, SC_SEC));
 }
