@@ -134,10 +134,11 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
       f.grid_miss = true;
       f.pattern = DramPatternKind::Random;
       stats_.grid_miss_bytes += r.bytes;
-      if (r.lines && cfg_.l2.lookup_steps > 0 && r.window_bytes > 0 && !r.lines->empty()) {
+      if (r.lines && !r.lines->empty()) {
         // Looked up as they are issued (issue_lookups); DRAM's share follows the lookups.
         f.address_level = true;
         Lookups& lk = f.lk;
+        lk.at_once = cfg_.l2.lookup_steps == 0 || r.window_bytes <= 0;
         lk.lines = r.lines->data();
         lk.line_bytes = r.line_bytes;
         lk.bytes = static_cast<double>(r.lines->size()) * r.line_bytes;
@@ -154,13 +155,7 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
         }
         break;
       }
-      if (r.lines) {
-        double missed = 0;
-        for (uint64_t a : *r.lines) missed += l2_.read(a, r.line_bytes);
-        dram = std::min(r.bytes, missed);
-      } else {
-        dram = std::clamp(r.dram_bytes, 0.0, r.bytes);
-      }
+      dram = std::clamp(r.dram_bytes, 0.0, r.bytes);
       stats_.grid_miss_l2_hit_bytes += r.bytes - dram;
       break;
     }
@@ -216,6 +211,7 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
   f.bytes = primary;
   stats_.link_bytes += link;
   (r.src == MemSource::Gpu ? stats_.gpu_dram_bytes : stats_.ngpc_dram_bytes) += dram;
+  lookup_flows_ += f.address_level;
   flows_.push_back(std::move(f));
   issue_lookups();
   reallocate();
@@ -223,24 +219,30 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
 }
 
 // Looks up every address-level flow's lines issued by now (Lookups), the flows' new lines
-// interleaved in rounds, then re-estimates their DRAM shares.
+// interleaved in rounds, then re-estimates the DRAM shares of the flows that looked up more. (A
+// flow that did not keeps its share: its estimate is unchanged and it moved DRAM bytes at that
+// share.)
 void MemorySystem::issue_lookups() {
+  if (lookup_flows_ == 0) return;
   size_t busy = 0;
   for (Flow& f : flows_) {
     if (!f.address_level) continue;
-    f.lk.target = std::min(1.0, (f.bytes - f.remaining + f.window) / f.lk.bytes);
-    if (f.lk.target > f.lk.issued) ++busy;
+    Lookups& lk = f.lk;
+    const double target =
+        lk.at_once ? 1.0 : std::min(1.0, (f.bytes - f.remaining + f.window) / lk.bytes);
+    lk.target = target > lk.issued ? target : -1;
+    busy += lk.target >= 0;
   }
   if (busy == 0) return;
   // Each flow's new lines in `rounds` equal parts, flow after flow within a round.
   const int rounds = busy > 1 ? 8 : 1;
   for (int k = 1; k <= rounds; ++k)
     for (Flow& f : flows_)
-      if (f.address_level && f.lk.target > f.lk.issued)
+      if (f.address_level && f.lk.target >= 0)
         look_up(f, k == rounds ? f.lk.target
                                : f.lk.issued + (f.lk.target - f.lk.issued) / (rounds - k + 1));
   for (Flow& f : flows_)
-    if (f.address_level) set_dram_share(f);
+    if (f.address_level && f.lk.target >= 0) set_dram_share(f);
 }
 
 // Looks up the flow's lines up to fraction `upto` of every level's.
@@ -280,7 +282,7 @@ void MemorySystem::set_dram_share(Flow& f) {
       lk.looked > 0 ? lk.missed + lk.missed / lk.looked * std::max(0.0, lk.bytes - lk.looked) : 0;
   f.a_dram = f.remaining > 0 ? std::max(0.0, expect - lk.dram_done) / f.remaining : 0;
   lk.next_check = -1;
-  if (lk.issued >= 1) return;
+  if (lk.issued >= 1 || lk.at_once) return;
   const double step = 1.0 / cfg_.l2.lookup_steps;
   const double next = std::min(1.0, (std::floor(lk.issued / step + 1e-9) + 1) * step);
   lk.next_check = std::max(0.0, f.bytes + f.window - next * lk.bytes);
@@ -522,7 +524,10 @@ void MemorySystem::on_wake() {
   auto finished = [res](const Flow& f) { return f.rate > 0 && f.remaining <= f.rate * res; };
   for (Flow& f : flows_)
     if (finished(f)) {
-      if (f.address_level) look_up(f, 1.0);  // all issued by now (the last checkpoint)
+      if (f.address_level) {
+        look_up(f, 1.0);  // all issued by now (the last checkpoint)
+        --lookup_flows_;
+      }
       complete(f);
     }
   flows_.erase(std::remove_if(flows_.begin(), flows_.end(), finished), flows_.end());

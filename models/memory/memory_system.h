@@ -125,8 +125,11 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   // them up at its events and at `steps` checkpoints of each flow, all flows' new lines in
   // interleaved rounds, so concurrent NFPs' misses meet in the L2 in the order they are issued
   // rather than batch after batch. The DRAM bytes of lines not yet looked up are estimated from
-  // those that were; the flow's total DRAM bytes are exact when it completes.
+  // those that were; the stats count the bytes that missed, and a flow is charged DRAM time for
+  // at least those (more only where its estimate was high). `at_once` (lookup_steps = 0, or no
+  // window): every line is looked up when the transfer starts.
   struct Lookups {
+    bool at_once = false;
     const uint64_t* lines = nullptr;
     std::vector<uint32_t> level_end;  // cumulative line counts, by level
     std::vector<uint32_t> cursor;     // next line to look up, by level
@@ -137,7 +140,7 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
     double missed = 0;       // of which DRAM serves
     double dram_done = 0;    // DRAM bytes the flow has moved
     double next_check = -1;  // remaining bytes at the next checkpoint (-1: none)
-    double target = 0;       // scratch of issue_lookups()
+    double target = -1;      // issue_lookups(): what to look up to now (-1: nothing new)
   };
   struct Flow {
     double remaining = 0;           // in units of the flow's primary quantity (bytes)
@@ -191,6 +194,7 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   L2Cache l2_;         // the shared L2 (full detail, fills, GPU pollution)
   L2Cache sample_l2_;  // sampled mode: one NFP's share of it
   std::vector<Flow> flows_;
+  size_t lookup_flows_ = 0;       // of them address-level (nothing to look up when 0)
   std::vector<FillRange> fills_;  // by grid id
   // Scratch for reallocate().
   std::vector<uint8_t> frozen_;
