@@ -402,13 +402,22 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
     std::vector<double> y;                         // cycles per query of each sampled window
     std::vector<std::pair<size_t, size_t>> range;  // its batches in its plan's samples
     double inserted_per_window = 0;
+    auto offset_of = [&](size_t p) {
+      return double(mix64(seed ^ (p * 0x9e3779b97f4a7c15ull + 1)) >> 11) * 0x1.0p-53;
+    };
+    std::vector<std::vector<LevelCounters>> lead_in_counts;
     size_t prev = SIZE_MAX;
     for (size_t p : picked) {
       const Window& w = wins[p];
+      // A kernel shorter than the cluster (a ray-marching or sphere-tracing step) continues the
+      // rays of the window before it, which other NFPs ran just before: in exact mode the L2
+      // holds the lines they fetched. That window runs first, uncounted, when it was skipped
+      // (docs/sampling.md, "Short kernels").
+      const bool lead_in = w.lo == 0 && w.hi < nfps && p > 0 && (prev == SIZE_MAX || p - 1 > prev);
       // The skipped windows' traffic passed the L2 meanwhile: the GPU's share of their items, and
       // the NGPC's misses as the last sampled window measured them.
       double skipped = 0;
-      for (size_t j = prev == SIZE_MAX ? 0 : prev + 1; j < p; ++j) {
+      for (size_t j = prev == SIZE_MAX ? 0 : prev + 1; j < p - (lead_in ? 1 : 0); ++j) {
         const Window& x = wins[j];
         const WorkItem& wi = fw.items[x.item];
         const double fusion = cfg.gpu.fusion ? cfg.gpu.fusion_speedup : 1.0;
@@ -417,10 +426,15 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
                    (prev == SIZE_MAX ? 0 : inserted_per_window);
       }
       mem.sample_pollute(skipped);
+      if (lead_in) {
+        lead_in_counts.clear();
+        double inserted;
+        sampler.run_window(wins[p - 1], offset_of(p - 1), d.sample_queries, d.warmup_queries,
+                           lead_in_counts, &inserted);
+      }
       EncodePlan& plan = out.plans[w.item][w.k];
       const size_t from = plan.samples.size();
-      const double offset = double(mix64(seed ^ (p * 0x9e3779b97f4a7c15ull + 1)) >> 11) * 0x1.0p-53;
-      const double cycles = sampler.run_window(w, offset, d.sample_queries, d.warmup_queries,
+      const double cycles = sampler.run_window(w, offset_of(p), d.sample_queries, d.warmup_queries,
                                                plan.samples, &inserted_per_window);
       y.push_back(cycles / w.queries);
       range.emplace_back(from, plan.samples.size());
