@@ -1,6 +1,7 @@
 #include "models/encoding/grid_sram.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -9,6 +10,49 @@ namespace {
 
 [[noreturn]] void bad_sram(const std::string& what) {
   throw std::invalid_argument("grid SRAM: " + what);
+}
+
+// A set's tags, most recently used first (see GridSram::tags16_).
+template <class T>
+bool set_hit(T* set, uint32_t ways, T tag) {
+  for (uint32_t k = 0; k < ways; ++k) {
+    if (set[k] != tag) continue;
+    std::memmove(set + 1, set, k * sizeof(T));
+    set[0] = tag;
+    return true;
+  }
+  return false;
+}
+
+template <class T>
+void set_fill(T* set, uint32_t ways, T tag) {
+  std::memmove(set + 1, set, (ways - 1) * sizeof(T));
+  set[0] = tag;
+}
+
+// The same for four 16-bit tags in one word, without branches on the way: lane k is tag k.
+bool set_hit4(uint16_t* set, uint16_t tag) {
+  uint64_t w;
+  std::memcpy(&w, set, sizeof w);
+  constexpr uint64_t kOnes = 0x0001000100010001u, kHigh = 0x8000800080008000u;
+  const uint64_t x = w ^ (kOnes * tag);
+  // The lowest zero lane of x is exact (borrows only make lanes above a zero look zero), and a
+  // tag is in at most one way.
+  const uint64_t zero = (x - kOnes) & ~x & kHigh;
+  if (zero == 0) return false;
+  const int k = __builtin_ctzll(zero) >> 4;
+  const uint64_t below = w & ((uint64_t{1} << (16 * k)) - 1);
+  const uint64_t above = w & ((~uint64_t{0} << (16 * k)) << 16);
+  w = above | below << 16 | tag;
+  std::memcpy(set, &w, sizeof w);
+  return true;
+}
+
+void set_fill4(uint16_t* set, uint16_t tag) {
+  uint64_t w;
+  std::memcpy(&w, set, sizeof w);
+  w = w << 16 | tag;
+  std::memcpy(set, &w, sizeof w);
 }
 
 }  // namespace
@@ -32,6 +76,7 @@ GridSram::GridSram(const GridSramParams& params, uint64_t level_entries, uint32_
   for (int sh = 0; sh < 32; ++sh) {
     if ((1u << sh) == entries_per_line_) line_shift_ = sh;
   }
+  narrow_tags_ = (level_entries + entries_per_line_ - 1) / entries_per_line_ < UINT16_MAX;
   if (fits_) {
     resident_entries_ = level_entries;
   } else if (params.policy == SramPolicy::Static) {
@@ -53,80 +98,34 @@ uint64_t GridSram::resident_bytes() const {
 }
 
 void GridSram::reset() {
-  std::fill(ways_.begin(), ways_.end(), Way{0, 0});
-  clock_ = 0;
-}
-
-void GridSram::restamp() {
-  const uint32_t a = params_.associativity;
-  std::vector<uint32_t> order(a);
-  for (size_t base = 0; base < ways_.size(); base += a) {
-    for (uint32_t w = 0; w < a; ++w) order[w] = w;
-    std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-      return ways_[base + x].stamp < ways_[base + y].stamp;
-    });
-    for (uint32_t r = 0; r < a; ++r)
-      if (ways_[base + order[r]].stamp != 0) ways_[base + order[r]].stamp = r + 1;
-  }
-  clock_ = a;
+  std::fill(tags16_.begin(), tags16_.end(), uint16_t{0});
+  std::fill(tags32_.begin(), tags32_.end(), 0u);
 }
 
 void GridSram::prefetch(uint32_t entry) const {
-  if (ways_.empty()) return;
-  const uint32_t line = line_of(entry);
-  __builtin_prefetch(ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity, 1);
+  const size_t at = static_cast<size_t>(set_of(line_of(entry))) * params_.associativity;
+  if (!tags16_.empty()) __builtin_prefetch(tags16_.data() + at, 1);
+  if (!tags32_.empty()) __builtin_prefetch(tags32_.data() + at, 1);
 }
 
 bool GridSram::cache_lookup(uint32_t line) {
-  Way* set = ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity;
-  const uint32_t tag = line + 1;
-  if (params_.associativity == 4) {
-    // A tag is in at most one way: compare all four, then branch once on hit or miss (a loop
-    // that exits at the matching way mispredicts whenever that way changes).
-    const uint32_t m = static_cast<uint32_t>(set[0].tag == tag) |
-                       static_cast<uint32_t>(set[1].tag == tag) << 1 |
-                       static_cast<uint32_t>(set[2].tag == tag) << 2 |
-                       static_cast<uint32_t>(set[3].tag == tag) << 3;
-    if (m == 0) return false;
-    if (clock_ == UINT32_MAX) restamp();
-    set[__builtin_ctz(m)].stamp = ++clock_;
-    return true;
-  }
-  for (uint32_t w = 0; w < params_.associativity; ++w) {
-    if (set[w].tag == tag) {
-      if (clock_ == UINT32_MAX) restamp();
-      set[w].stamp = ++clock_;
-      return true;
-    }
-  }
-  return false;
+  const uint32_t a = params_.associativity;
+  const size_t at = static_cast<size_t>(set_of(line)) * a;
+  if (!narrow_tags_) return set_hit(tags32_.data() + at, a, line + 1);
+  const auto tag = static_cast<uint16_t>(line + 1);
+  return a == 4 ? set_hit4(tags16_.data() + at, tag) : set_hit(tags16_.data() + at, a, tag);
 }
 
 void GridSram::cache_allocate(uint32_t line) {
-  Way* set = ways_.data() + static_cast<size_t>(set_of(line)) * params_.associativity;
-  uint32_t victim = 0;
-  if (params_.associativity == 4) {
-    // The loop below without its branches: the first free way, else the least recently used
-    // (stamps of valid ways are distinct).
-    const uint32_t free =
-        static_cast<uint32_t>(set[0].tag == 0) | static_cast<uint32_t>(set[1].tag == 0) << 1 |
-        static_cast<uint32_t>(set[2].tag == 0) << 2 | static_cast<uint32_t>(set[3].tag == 0) << 3;
-    const uint32_t v01 = set[1].stamp < set[0].stamp ? 1 : 0;
-    const uint32_t v23 = set[3].stamp < set[2].stamp ? 3 : 2;
-    const uint32_t lru = set[v23].stamp < set[v01].stamp ? v23 : v01;
-    victim = free ? static_cast<uint32_t>(__builtin_ctz(free)) : lru;
+  const uint32_t a = params_.associativity;
+  const size_t at = static_cast<size_t>(set_of(line)) * a;
+  if (!narrow_tags_) return set_fill(tags32_.data() + at, a, line + 1);
+  const auto tag = static_cast<uint16_t>(line + 1);
+  if (a == 4) {
+    set_fill4(tags16_.data() + at, tag);
   } else {
-    for (uint32_t w = 0; w < params_.associativity; ++w) {
-      if (set[w].tag == 0) {  // free way: no eviction needed
-        victim = w;
-        break;
-      }
-      if (set[w].stamp < set[victim].stamp) victim = w;
-    }
+    set_fill(tags16_.data() + at, a, tag);
   }
-  if (clock_ == UINT32_MAX) restamp();
-  set[victim].tag = line + 1;
-  set[victim].stamp = ++clock_;
 }
 
 // Reads the caller's array, not the merged copy being written (a wide load of freshly stored words
@@ -141,8 +140,13 @@ void GridSram::check_range(const uint32_t* entry_indices, uint32_t n) const {
 }
 
 void GridSram::ensure_tags() {
-  if (keeps_tags() && ways_.empty())
-    ways_.assign(static_cast<size_t>(sets_) * params_.associativity, Way{0, 0});
+  if (!keeps_tags() || !tags16_.empty() || !tags32_.empty()) return;
+  const size_t n = static_cast<size_t>(sets_) * params_.associativity;
+  if (narrow_tags_) {
+    tags16_.assign(n, 0);
+  } else {
+    tags32_.assign(n, 0);
+  }
 }
 
 // The group's distinct lines that were not resident: fetched once each, in order, and (Cache)

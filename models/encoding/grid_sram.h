@@ -118,16 +118,15 @@ class GridSram {
   bool banks_pow2_;
   int line_shift_;  // log2(entries_per_line_) if a power of two, else -1 (divide)
 
-  // Cache state, flat: way w of set s at [s * associativity + w]. tag 0 = invalid, else line + 1;
-  // tag and LRU stamp side by side, so a lookup touches one host cache line.
-  struct Way {
-    uint32_t tag;
-    uint32_t stamp;
-  };
-  std::vector<Way> ways_;
-  uint32_t clock_ = 0;
-  void restamp();  // the stamp clock is about to wrap: renumber each set's ways in LRU order
-
+  // Cache state, flat: set s at [s * associativity, (s + 1) * associativity), its lines' tags
+  // (line + 1; 0 = invalid) most recently used first, so a hit moves its tag to the front and a
+  // fill shifts the set and drops the last (the LRU line, or an invalid way while the set is not
+  // full). No stamps: 16-bit tags when every line of the level fits one, a 4-way set then one
+  // 8-byte word. At NGPC-64 the tags of all level units are what the host caches must hold (a
+  // 4K NeRF frame: 22 MB, against 88 MB with 32-bit tags and 32-bit LRU stamps).
+  std::vector<uint16_t> tags16_;
+  std::vector<uint32_t> tags32_;
+  bool narrow_tags_ = true;  // level_entries / entries_per_line + 1 <= UINT16_MAX
   // Per-call scratch, grown only when a larger group arrives.
   std::vector<uint32_t> distinct_;    // merged entry indices
   std::vector<uint32_t> lines_;       // distinct lines of the group

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <list>
 #include <stdexcept>
 #include <vector>
 
@@ -255,6 +257,79 @@ TEST(GridSram, TouchGroupLeavesTheStateAccessGroupLeaves) {
       const uint32_t e[1] = {line * 16};
       EXPECT_EQ(counted.access_group(e, 1).hits, touched.access_group(e, 1).hits) << line;
     }
+  }
+}
+
+// The tag store keeps each set's lines most recently used first, with 16-bit tags (a 4-way set
+// in one word) when the level's lines fit them and 32-bit tags otherwise. Against a plain
+// true-LRU reference (a list per set, set = line mod sets, a group's lookups before its fills):
+// every group's hits, misses and missed lines agree, for 4 ways (the one-word path), 3 and 8
+// ways, and a level of 2^17 one-entry lines (32-bit tags).
+TEST(GridSram, TagStoreIsTrueLruPerSet) {
+  struct Case {
+    uint32_t ways, line_bytes;
+    uint64_t entries;
+  };
+  for (const Case c : {Case{4, 64, 1u << 19}, Case{3, 64, 1u << 19}, Case{8, 64, 1u << 19},
+                       Case{4, 4, 1u << 17}, Case{2, 4, 1u << 17}}) {
+    GridSramParams p = params_with(16384, SramPolicy::Cache);
+    p.associativity = c.ways;
+    p.line_bytes = c.line_bytes;
+    GridSram s(p, c.entries, kEntryBytes);
+    const uint32_t per_line = c.line_bytes / kEntryBytes;
+    const uint32_t sets = s.sets();
+    ASSERT_EQ(sets, 16384 / (c.line_bytes * c.ways));
+    std::vector<std::list<uint32_t>> ref(sets);  // most recent first
+    uint64_t x = 99;
+    auto next = [&] {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      return static_cast<uint32_t>(x >> 33);
+    };
+    // A working set a few times the capacity, so that hits, fills into free ways and evictions
+    // all happen in every set.
+    const uint32_t span = std::min<uint64_t>(c.entries, 3 * 16384 / kEntryBytes);
+    for (int round = 0; round < 20000; ++round) {
+      uint32_t e[8];
+      const uint32_t n = 1 + next() % 8;
+      const uint32_t base = next() % span;
+      for (uint32_t i = 0; i < n; ++i) e[i] = (base + next() % (3 * per_line)) % span;
+      // Reference: distinct lines in order of first appearance, looked up on the state at the
+      // start of the group, then the missing ones filled in that order.
+      std::vector<uint32_t> lines;
+      for (uint32_t i = 0; i < n; ++i)
+        if (std::find(lines.begin(), lines.end(), e[i] / per_line) == lines.end())
+          lines.push_back(e[i] / per_line);
+      std::vector<uint32_t> want_missed;
+      std::vector<bool> line_hit;
+      for (uint32_t line : lines) {
+        auto& set = ref[line % sets];
+        auto it = std::find(set.begin(), set.end(), line);
+        line_hit.push_back(it != set.end());
+        if (it != set.end()) set.splice(set.begin(), set, it);
+      }
+      for (size_t k = 0; k < lines.size(); ++k) {
+        if (line_hit[k]) continue;
+        auto& set = ref[lines[k] % sets];
+        want_missed.push_back(lines[k]);
+        set.push_front(lines[k]);
+        if (set.size() > c.ways) set.pop_back();
+      }
+      uint32_t want_hits = 0, want_misses = 0;
+      std::vector<uint32_t> distinct;
+      for (uint32_t i = 0; i < n; ++i) {
+        if (std::find(distinct.begin(), distinct.end(), e[i]) != distinct.end()) continue;
+        distinct.push_back(e[i]);
+        const size_t k = std::find(lines.begin(), lines.end(), e[i] / per_line) - lines.begin();
+        ++(line_hit[k] ? want_hits : want_misses);
+      }
+      std::vector<uint32_t> missed;
+      const SramGroupResult r = s.access_group(e, n, &missed);
+      ASSERT_EQ(r.hits, want_hits) << c.ways << " ways, round " << round;
+      ASSERT_EQ(r.misses, want_misses) << c.ways << " ways, round " << round;
+      ASSERT_EQ(missed, want_missed) << c.ways << " ways, round " << round;
+    }
+    EXPECT_GT(2 * s.stats().hits, s.stats().groups) << c.ways;  // the stream did reuse lines
+    EXPECT_GT(s.stats().miss_lines, uint64_t{4} * sets * c.ways) << c.ways;  // and evicted
   }
 }
 
