@@ -100,8 +100,7 @@ double MemorySystem::unloaded_miss_latency_s() const {
 // `dram_side`: dram_latency_s() at the current load (the same for every flow).
 double MemorySystem::latency_for(const Flow& f, double dram_side) const {
   if (f.src == MemSource::Gpu) return 0;
-  const double dram_fraction = f.a_link > 0 ? std::min(1.0, f.a_dram / f.a_link) : 1.0;
-  return cfg_.l2.latency_s + dram_fraction * dram_side;
+  return cfg_.l2.latency_s + dram_fraction(f) * dram_side;
 }
 
 double MemorySystem::dram_side_latency() const {
@@ -303,15 +302,10 @@ void MemorySystem::advance() {
     dram_rate += f.rate * f.a_dram;
     dram_time += f.rate * cost_dram_[i];
     if (f.grid_miss) {
-      // The L2-served part sees the on-chip path, the DRAM-served part that plus the DRAM side;
-      // queueing beyond the curve (a saturated window) delays both.
       const double bytes = f.rate * f.a_link * dt;
-      const double phi = f.a_link > 0 ? std::min(1.0, f.a_dram / f.a_link) : 1.0;
-      const double hit_lat = cfg_.l2.latency_s + f.queued_s;
-      const double miss_lat = phi > 0 ? hit_lat + (f.latency_s - cfg_.l2.latency_s) / phi : hit_lat;
       stats_.grid_miss_latency_byte_s += bytes * (f.latency_s + f.queued_s);
-      latency_hist_[latency_bin(hit_lat)] += bytes * (1 - phi);
-      latency_hist_[latency_bin(miss_lat)] += bytes * phi;
+      latency_hist_[f.hit_bin] += bytes * (1 - f.phi);
+      latency_hist_[f.miss_bin] += bytes * f.phi;
     }
   }
   stats_.link_busy_s += dt * link_rate / cfg_.l2.link_bandwidth_bytes_per_s;
@@ -384,8 +378,11 @@ void MemorySystem::reallocate() {
   }
   groups_[0].clear();
   groups_[1].clear();
-  for (size_t i = 0; i < n; ++i)
-    groups_[isolated ? static_cast<int>(flows_[i].src) : 0].push_back(i);
+  for (size_t i = 0; i < n; ++i) {
+    Flow& f = flows_[i];
+    groups_[isolated ? static_cast<int>(f.src) : 0].push_back(i);
+    f.phi = dram_fraction(f);
+  }
   // Does any limit depend on the latency, hence on the load?
   bool coupled = false;
   for (const Flow& f : flows_) coupled = coupled || (f.window > 0 && f.src == MemSource::Ngpc);
@@ -466,6 +463,15 @@ void MemorySystem::reallocate() {
     f.queued_s = 0;
     if (f.window > 0 && f.rate > 0 && limit_[i] > 0 && f.rate < limit_[i] * (1 - 1e-9))
       f.queued_s = std::max(0.0, f.window / f.rate - f.latency_s);
+    if (f.grid_miss) {
+      // The L2-served part sees the on-chip path, the DRAM-served part that plus the DRAM side;
+      // queueing beyond the curve (a saturated window) delays both.
+      const double hit_lat = cfg_.l2.latency_s + f.queued_s;
+      const double miss_lat =
+          f.phi > 0 ? hit_lat + (f.latency_s - cfg_.l2.latency_s) / f.phi : hit_lat;
+      f.hit_bin = latency_bin(hit_lat);
+      f.miss_bin = latency_bin(miss_lat);
+    }
   }
 }
 
@@ -478,7 +484,7 @@ MemorySystem::Load MemorySystem::allocate_at(double u) {
   const double dram_side = dram_side_latency();
   for (size_t i = 0; i < n; ++i) {
     Flow& f = flows_[i];
-    f.latency_s = latency_for(f, dram_side);
+    f.latency_s = f.src == MemSource::Gpu ? 0 : cfg_.l2.latency_s + f.phi * dram_side;
     double lim = f.cap;
     if (f.window > 0 && f.latency_s > 0) {
       const double w = f.window / f.latency_s;

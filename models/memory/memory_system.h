@@ -14,6 +14,7 @@
 // rather than from a formula. Docs: docs/memory.md.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <systemc>
@@ -151,6 +152,11 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
     double rate = 0;
     double latency_s = 0;  // the access latency it sees now (loaded-latency curve)
     double queued_s = 0;   // beyond that: its window waiting behind a full resource
+    // Set by reallocate() from the above, constant until the next: the share of its bytes DRAM
+    // serves (min(1, a_dram / a_link)) and the latency bins of its L2- and DRAM-served bytes,
+    // so that advance(), at every event, does no division or bin search per flow.
+    double phi = 1;
+    int hit_bin = 0, miss_bin = 0;
     bool grid_miss = false;
     MemSource src = MemSource::Ngpc;
     MemCompletion* done = nullptr;
@@ -183,6 +189,9 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   Load allocate_at(double dram_utilisation);
   void fill_rates(const std::vector<size_t>& members);
   double latency_for(const Flow& f, double dram_side) const;
+  static double dram_fraction(const Flow& f) {
+    return f.a_link > 0 ? std::min(1.0, f.a_dram / f.a_link) : 1.0;
+  }
   double dram_side_latency() const;
   void schedule();
   void on_wake();
