@@ -22,7 +22,10 @@ void run_simulation();
 // poisoned in the shadow; a later coroutine stack mapped at the same address then meets that stale
 // poison and ASan reports a stack-buffer-overflow on an ordinary local (seen on gpu_sms.cpp's
 // MemRequest, depending on the address layout). Nothing below the current frame is live, so
-// clearing it hides nothing. No-op without ASan.
+// clearing it hides nothing. The SC_THREAD's own frame is above it and not cleared, so a thread
+// keeps no locals there: it calls fresh_coroutine_stack() and then a noinline function that does
+// the work (a test's FlowProbe, whose MemRequest was in the thread's own frame, met the stale
+// poison on 2026-12-02 after an unrelated change moved the layout). No-op without ASan.
 void fresh_coroutine_stack();
 
 }  // namespace ngpc

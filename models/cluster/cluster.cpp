@@ -159,7 +159,12 @@ void Cluster::collect_frame(FrameStats& fs) {
 }
 
 void Cluster::dispatch() {
-  fresh_coroutine_stack();  // models/sim_context.h
+  fresh_coroutine_stack();  // models/sim_context.h: the locals then live in dispatch_frames()'s
+                            // frame
+  dispatch_frames();
+}
+
+void Cluster::dispatch_frames() {
   for (const FrameWork& fw : frames_) {
     FrameStats fs;
     fs.frame = fw.frame;

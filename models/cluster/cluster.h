@@ -59,6 +59,7 @@ class Cluster : public sc_core::sc_module, public BatchDoneIf {
 
  private:
   void dispatch();
+  __attribute__((noinline)) void dispatch_frames();  // dispatch() on a cleared stack
   void plan_frame(const FrameWork& fw, FrameStats& fs);
   void run_item(const FrameWork& fw, uint32_t index, FrameStats& fs);
   uint32_t pick_nfp();

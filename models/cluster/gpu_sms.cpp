@@ -45,7 +45,11 @@ void GpuSms::execute(const GpuJob& job) {
 }
 
 void GpuSms::run() {
-  fresh_coroutine_stack();  // models/sim_context.h
+  fresh_coroutine_stack();  // models/sim_context.h: the locals then live in serve()'s frame
+  serve();
+}
+
+void GpuSms::serve() {
   // A member, not a local: the list must outlive this thread's stack, which SystemC tears down
   // while the thread still waits on it when the simulation ends.
   for (auto& p : from_nfp) any_ |= p->data_written_event();

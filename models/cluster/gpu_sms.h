@@ -50,6 +50,7 @@ class GpuSms : public sc_core::sc_module {
 
  private:
   void run();
+  __attribute__((noinline)) void serve();  // run() on a cleared stack
   void execute(const GpuJob& job);
 
   sc_core::sc_port<MemoryIf> mem_;

@@ -89,7 +89,11 @@ void EncodingEngine::begin_frame(uint32_t frame) {
 }
 
 void EncodingEngine::run() {
-  fresh_coroutine_stack();  // models/sim_context.h
+  fresh_coroutine_stack();  // models/sim_context.h: the locals then live in serve()'s frame
+  serve();
+}
+
+void EncodingEngine::serve() {
   EncodingActivity& act = frame_stats_.activity;
   for (;;) {
     Batch* b = in.read();

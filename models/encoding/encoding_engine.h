@@ -61,6 +61,7 @@ class EncodingEngine : public sc_core::sc_module {
 
  private:
   void run();
+  __attribute__((noinline)) void serve();  // run() on a cleared stack
   void begin_frame(uint32_t frame);
   LevelUnits& units_for(const EncodeKernelWork& w);
 

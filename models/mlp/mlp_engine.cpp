@@ -109,7 +109,11 @@ MlpFrame MlpEngine::take_frame() {
 }
 
 void MlpEngine::run() {
-  fresh_coroutine_stack();  // models/sim_context.h
+  fresh_coroutine_stack();  // models/sim_context.h: the locals then live in serve()'s frame
+  serve();
+}
+
+void MlpEngine::serve() {
   for (;;) {
     Batch* b = in.read();
     if (b->frame != frame_) {

@@ -61,6 +61,7 @@ class MlpEngine : public sc_core::sc_module {
 
  private:
   void run();
+  __attribute__((noinline)) void serve();  // run() on a cleared stack
 
   uint32_t nfp_;
   bool weights_from_l2_;

@@ -9,6 +9,7 @@
 
 #include "closed_form.h"
 #include "models/mlp/mlp_engine.h"
+#include "models/sim_context.h"
 #include "sim_fixture.h"
 
 namespace ngpc {
@@ -188,7 +189,13 @@ struct FlowProbe : sc_core::sc_module {
       : sc_module(n), mem(m), src(s), link(l), dram(d), cap(cp) {
     SC_THREAD(go);
   }
+  // The locals live in body()'s frame, which fresh_coroutine_stack() has cleared of the stale
+  // poison a deleted simulation's coroutine stack can leave at this address (models/sim_context.h).
   void go() {
+    fresh_coroutine_stack();
+    body();
+  }
+  __attribute__((noinline)) void body() {
     MemRequest r;
     r.src = src;
     r.kind = src == MemSource::Gpu ? Traffic::GpuRest

@@ -14,6 +14,7 @@
 #include "closed_form.h"
 #include "models/cluster/cluster.h"
 #include "models/memory/memory_system.h"
+#include "models/sim_context.h"
 #include "sim_fixture.h"
 
 namespace ngpc {
@@ -44,7 +45,13 @@ struct Probe : sc_core::sc_module {
       : sc_module(n), mem(m), steps(std::move(s)) {
     SC_THREAD(go);
   }
+  // The locals live in body()'s frame, which fresh_coroutine_stack() has cleared of the stale
+  // poison a deleted simulation's coroutine stack can leave at this address (models/sim_context.h).
   void go() {
+    fresh_coroutine_stack();
+    body();
+  }
+  __attribute__((noinline)) void body() {
     for (Step& s : steps) {
       const double now = sc_core::sc_time_stamp().to_seconds();
       if (s.at_s > now) sc_core::wait(sc_core::sc_time(s.at_s - now, sc_core::SC_SEC));

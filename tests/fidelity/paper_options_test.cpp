@@ -125,7 +125,13 @@ struct Probe : sc_core::sc_module {
   Probe(sc_core::sc_module_name n, MemorySystem& m, MemRequest r) : sc_module(n), mem(m), req(r) {
     SC_THREAD(go);
   }
+  // The locals live in body()'s frame, which fresh_coroutine_stack() has cleared of the stale
+  // poison a deleted simulation's coroutine stack can leave at this address (models/sim_context.h).
   void go() {
+    fresh_coroutine_stack();
+    body();
+  }
+  __attribute__((noinline)) void body() {
     mem.request(req, &c);
     c.wait_done();
     done_at = sc_core::sc_time_stamp().to_seconds();
