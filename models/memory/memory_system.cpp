@@ -100,7 +100,7 @@ double MemorySystem::unloaded_miss_latency_s() const {
 // `dram_side`: dram_latency_s() at the current load (the same for every flow).
 double MemorySystem::latency_for(const Flow& f, double dram_side) const {
   if (f.src == MemSource::Gpu) return 0;
-  return cfg_.l2.latency_s + dram_fraction(f) * dram_side;
+  return cfg_.l2.latency_s + f.phi * dram_side;
 }
 
 double MemorySystem::dram_side_latency() const {
@@ -198,6 +198,7 @@ void MemorySystem::request(const MemRequest& r, MemCompletion* done) {
   const double primary = std::max(link, dram);
   if (primary <= 0) {
     f.a_link = link > 0 ? 1 : 0;
+    f.phi = dram_fraction(f);
     notify_done(done, latency_for(f, dram_side_latency()));
     if (f.fill_slot >= 0) fills_[f.fill_slot].in_flight = false;
     return;
@@ -484,7 +485,7 @@ MemorySystem::Load MemorySystem::allocate_at(double u) {
   const double dram_side = dram_side_latency();
   for (size_t i = 0; i < n; ++i) {
     Flow& f = flows_[i];
-    f.latency_s = f.src == MemSource::Gpu ? 0 : cfg_.l2.latency_s + f.phi * dram_side;
+    f.latency_s = latency_for(f, dram_side);
     double lim = f.cap;
     if (f.window > 0 && f.latency_s > 0) {
       const double w = f.window / f.latency_s;

@@ -188,7 +188,7 @@ class MemorySystem : public sc_core::sc_module, public MemoryIf {
   void reallocate();
   Load allocate_at(double dram_utilisation);
   void fill_rates(const std::vector<size_t>& members);
-  double latency_for(const Flow& f, double dram_side) const;
+  double latency_for(const Flow& f, double dram_side) const;  // uses f.phi
   static double dram_fraction(const Flow& f) {
     return f.a_link > 0 ? std::min(1.0, f.a_dram / f.a_link) : 1.0;
   }
