@@ -25,6 +25,14 @@ void batch_range(uint64_t queries, uint64_t batches, uint64_t i, uint64_t* first
   *count = hi - lo;
 }
 
+CountedRange counted_range(double phase, uint64_t count, uint64_t len) {
+  CountedRange r;
+  if (len >= count) return r;
+  r.begin = std::min(count - 1, static_cast<uint64_t>(phase * double(count)));
+  r.head = r.begin + len > count ? r.begin + len - count : 0;
+  return r;
+}
+
 FrameBatches::FrameBatches(const FrameWork& fw, uint64_t batch_size) {
   uint64_t g = 0;
   for (const WorkItem& item : fw.items) {
@@ -58,6 +66,11 @@ namespace {
 struct Lane {
   LevelUnits* units = nullptr;
   uint64_t nfp = 0, g = 0, first = 0, count = 0, begin = 0, len = 0, done = 0;
+  // A wrapped range (counted_range): its `head` queries at the batch's start, then [begin, count)
+  // after a warm-up of the `mid` queries just before `begin`.
+  uint64_t head = 0, mid = 0;
+  bool mid_pending = false;
+  bool counted = true;           // whether this round's logged misses are counted
   std::vector<LevelCounters> c;  // the counted range's counts
   std::vector<float> buf;
   std::vector<uint64_t> lines;   // grid addresses of the missing lines, run after run
@@ -184,7 +197,11 @@ class GridSampler {
       // phases, which the sampler cannot know. The lanes' ranges sit at the window's seeded offset
       // plus golden-ratio steps, spread evenly over the batch (docs/sampling.md, "Phases").
       const double phase = std::fmod(offset_frac + kGoldenFraction * double(i - win.lo), 1.0);
-      lane.begin = static_cast<uint64_t>(phase * double(lane.count - lane.len));
+      const CountedRange cr = counted_range(phase, lane.count, lane.len);
+      lane.begin = cr.begin;
+      lane.head = cr.head;
+      lane.mid = lane.head ? std::min(warmup, lane.begin - lane.head) : 0;
+      lane.mid_pending = lane.head > 0;
       lane.done = 0;
       lane.c.assign(levels, LevelCounters{});
       plan_warm_up(lane, work, warmup);
@@ -201,14 +218,27 @@ class GridSampler {
     for (bool busy = true; busy;) {
       parallel_for(lanes.size(), [&](size_t j) {
         Lane& lane = lanes[j];
+        lane.counted = true;
         if (lane.done >= lane.len) return;
-        const uint64_t n = std::min(kChunk, lane.len - lane.done);
-        r.feed(lane, work.kernel_index, lane.first + lane.begin + lane.done, n, &lane.c);
+        if (lane.mid_pending && lane.done == lane.head) {
+          lane.mid_pending = false;
+          if (lane.mid) {
+            // The wrapped range's second part: the queries of its batch just before it, uncounted,
+            // in this round.
+            r.feed(lane, work.kernel_index, lane.first + lane.begin - lane.mid, lane.mid, nullptr);
+            lane.counted = false;
+            return;
+          }
+        }
+        const bool in_head = lane.done < lane.head;
+        const uint64_t n = std::min(kChunk, (in_head ? lane.head : lane.len) - lane.done);
+        const uint64_t at = in_head ? lane.done : lane.begin + (lane.done - lane.head);
+        r.feed(lane, work.kernel_index, lane.first + at, n, &lane.c);
         lane.done += n;
       });
       busy = false;
       for (Lane& lane : lanes) {
-        r.replay(lane, levels, &lane.c);
+        r.replay(lane, levels, lane.counted ? &lane.c : nullptr);
         busy = busy || lane.done < lane.len;
       }
     }
@@ -238,7 +268,8 @@ class GridSampler {
     return *u;
   }
 
-  // The `warmup` queries the lane's NFP ran just before [begin, ...) of its batch and that the
+  // The `warmup` queries the lane's NFP ran just before its first counted query (`begin`, or the
+  // batch's start when the range wraps) and that the
   // sampler has not simulated yet: from this batch, then from its previous batches of the grid
   // back to the last it simulated, oldest first; after them its SRAMs (and the L2) hold what they
   // would. Records where the NFP's simulation now stands.
@@ -248,8 +279,9 @@ class GridSampler {
     uint64_t& last_end = f.last_end[encoding_];
     lane.warm.clear();
     uint64_t need = warmup;
-    const uint64_t here = std::min(need, lane.begin);
-    lane.warm.push_back({work.kernel_index, lane.first + lane.begin - here, here});
+    const uint64_t start = lane.head ? 0 : lane.begin;
+    const uint64_t here = std::min(need, start);
+    lane.warm.push_back({work.kernel_index, lane.first + start - here, here});
     need -= here;
     for (uint64_t pg = lane.g; need > 0 && pg >= nfps_;) {
       pg -= nfps_;
@@ -265,7 +297,7 @@ class GridSampler {
     }
     std::reverse(lane.warm.begin(), lane.warm.end());
     last_g = lane.g;
-    last_end = lane.begin + lane.len;
+    last_end = lane.head ? lane.count : lane.begin + lane.len;
   }
 
   const FrameWork& fw_;

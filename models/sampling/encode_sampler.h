@@ -7,7 +7,8 @@
 // stand-in shared by all of them, so the NFPs' common misses meet in L2 as they do in the real
 // one. Windows are a systematic sample proportional to queries across all kernels of a grid; in
 // each sampled window every batch is simulated over a contiguous range of its queries (at the
-// window's seeded offset plus a golden-ratio step per batch, since the NFPs are not in lockstep),
+// window's seeded offset plus a golden-ratio step per batch, since the NFPs are not in lockstep,
+// wrapping to the batch's start where it runs past its end),
 // after a warm-up of the queries its NFP ran before that and the sampler skipped. Every
 // batch of the frame then carries the per-query counts of the batch at its place in its stratum's
 // sampled window. The spread of the sampled windows' cycles per query gives the reported 95 %
@@ -30,6 +31,17 @@ namespace ngpc {
 // Number of batches and the query range [first, first + count) of batch `i` of `queries`.
 uint64_t batch_count(uint64_t queries, uint64_t batch_size);
 void batch_range(uint64_t queries, uint64_t batches, uint64_t i, uint64_t* first, uint64_t* count);
+
+// Where a sampled batch's counted range of `len` of its `count` queries sits, at `phase` in
+// [0, 1): [begin, begin + len) when that fits in the batch; otherwise it wraps, and the NFP runs
+// the `head` queries [0, head) first, then [begin, count). Wrapping covers every query of a
+// batch equally often over evenly spread phases; a range kept inside the batch would sample both
+// of its ends less than its middle, and the batch's first queries (its NFP's SRAMs still hold
+// its previous batch's region) are its coldest (docs/sampling.md, "Phases").
+struct CountedRange {
+  uint64_t begin = 0, head = 0;
+};
+CountedRange counted_range(double phase, uint64_t count, uint64_t len);
 
 // Global batch numbering of a frame: item j's batches are item_first[j] .. + item_batches[j] - 1.
 struct FrameBatches {
@@ -62,7 +74,7 @@ struct SamplerState {
 // The sampler's verdict on a frame.
 struct FrameSample {
   std::vector<std::vector<EncodePlan>> plans;  // [item][encode kernel]
-  double rel_err = 0;       // 95 % half-width / estimate of the frame's encode cycles
+  double rel_err = 0;        // 95 % half-width / estimate of the frame's encode cycles
   double worst_rel_err = 0;  // the same for the grid with the widest interval
   bool exact = true;         // every query was simulated at address level
 };
