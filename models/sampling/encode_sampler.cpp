@@ -66,20 +66,20 @@ namespace {
 struct Lane {
   LevelUnits* units = nullptr;
   uint64_t nfp = 0, g = 0, first = 0, count = 0, begin = 0, len = 0, done = 0;
-  // A wrapped range (counted_range): its `head` queries at the batch's start, then [begin, count)
-  // after a warm-up of the `mid` queries just before `begin`.
-  uint64_t head = 0, mid = 0;
-  bool mid_pending = false;
-  bool counted = true;           // whether this round's logged misses are counted
+  uint64_t head = 0;             // a wrapped range's queries at the batch's start (counted_range)
   std::vector<LevelCounters> c;  // the counted range's counts
   std::vector<float> buf;
   std::vector<uint64_t> lines;   // grid addresses of the missing lines, run after run
   std::vector<uint32_t> counts;  // per run and level: how many of `lines` it added
+  std::vector<uint8_t> counted;  // per run: whether its misses are counted
   struct Segment {
     uint32_t kernel;
     uint64_t first, count;
+    bool counted;
   };
-  std::vector<Segment> warm;  // warm-up runs, oldest first
+  // What the NFP runs before the counted rounds, oldest first: its warm-up; for a wrapped range
+  // also the counted head and then the warm-up of the queries just before `begin`.
+  std::vector<Segment> warm;
 };
 
 struct Runner {
@@ -98,6 +98,7 @@ struct Runner {
     sample_positions(positions, frame, kernel, first, static_cast<uint32_t>(n), dims,
                      lane.buf.data());
     const size_t at = lane.lines.size();
+    lane.counted.push_back(out != nullptr);
     if (out)
       lane.units->run(lane.buf.data(), static_cast<uint32_t>(n), *out, &lane.lines, &lane.counts);
     else
@@ -105,19 +106,20 @@ struct Runner {
     for (size_t i = at; i < lane.lines.size(); ++i) lane.lines[i] += grid_base;
   }
 
-  // Sends the lane's logged misses through the L2 stand-in; `out` (when given) takes what DRAM
-  // served, per level.
-  void replay(Lane& lane, size_t levels, std::vector<LevelCounters>* out) const {
+  // Sends the lane's logged misses through the L2 stand-in; the counted runs' DRAM-served bytes
+  // go to the lane's counts, per level.
+  void replay(Lane& lane, size_t levels) const {
     const uint32_t line = lane.units->line_bytes();
     size_t at = 0;
     for (size_t k = 0; k < lane.counts.size(); ++k) {
       const size_t count = lane.counts[k];
       const double dram = mem.sample_grid_misses(lane.lines.data() + at, count, line);
-      if (out) (*out)[k % levels].dram_bytes += static_cast<uint64_t>(dram);
+      if (lane.counted[k / levels]) lane.c[k % levels].dram_bytes += static_cast<uint64_t>(dram);
       at += count;
     }
     lane.lines.clear();
     lane.counts.clear();
+    lane.counted.clear();
   }
 };
 
@@ -200,45 +202,31 @@ class GridSampler {
       const CountedRange cr = counted_range(phase, lane.count, lane.len);
       lane.begin = cr.begin;
       lane.head = cr.head;
-      lane.mid = lane.head ? std::min(warmup, lane.begin - lane.head) : 0;
-      lane.mid_pending = lane.head > 0;
-      lane.done = 0;
+      lane.done = lane.head;
       lane.c.assign(levels, LevelCounters{});
       plan_warm_up(lane, work, warmup);
     }
-    // The warm-ups, then the counted ranges in chunks: their misses reach the L2 stand-in in the
-    // order concurrent NFPs' would, chunk by chunk across the NFPs.
+    // The warm-ups (with a wrapped range's head), then the counted ranges in chunks: their misses
+    // reach the L2 stand-in in the order concurrent NFPs' would, chunk by chunk across the NFPs.
     parallel_for(lanes.size(), [&](size_t j) {
       Lane& lane = lanes[j];
       for (const Lane::Segment& sg : lane.warm)
-        if (sg.count) r.feed(lane, sg.kernel, sg.first, sg.count, nullptr);
+        if (sg.count) r.feed(lane, sg.kernel, sg.first, sg.count, sg.counted ? &lane.c : nullptr);
     });
-    for (Lane& lane : lanes) r.replay(lane, levels, nullptr);
+    for (Lane& lane : lanes) r.replay(lane, levels);
     constexpr uint64_t kChunk = 256;
     for (bool busy = true; busy;) {
       parallel_for(lanes.size(), [&](size_t j) {
         Lane& lane = lanes[j];
-        lane.counted = true;
         if (lane.done >= lane.len) return;
-        if (lane.mid_pending && lane.done == lane.head) {
-          lane.mid_pending = false;
-          if (lane.mid) {
-            // The wrapped range's second part: the queries of its batch just before it, uncounted,
-            // in this round.
-            r.feed(lane, work.kernel_index, lane.first + lane.begin - lane.mid, lane.mid, nullptr);
-            lane.counted = false;
-            return;
-          }
-        }
-        const bool in_head = lane.done < lane.head;
-        const uint64_t n = std::min(kChunk, (in_head ? lane.head : lane.len) - lane.done);
-        const uint64_t at = in_head ? lane.done : lane.begin + (lane.done - lane.head);
-        r.feed(lane, work.kernel_index, lane.first + at, n, &lane.c);
+        const uint64_t n = std::min(kChunk, lane.len - lane.done);
+        r.feed(lane, work.kernel_index, lane.first + lane.begin + (lane.done - lane.head), n,
+               &lane.c);
         lane.done += n;
       });
       busy = false;
       for (Lane& lane : lanes) {
-        r.replay(lane, levels, lane.counted ? &lane.c : nullptr);
+        r.replay(lane, levels);
         busy = busy || lane.done < lane.len;
       }
     }
@@ -281,7 +269,7 @@ class GridSampler {
     uint64_t need = warmup;
     const uint64_t start = lane.head ? 0 : lane.begin;
     const uint64_t here = std::min(need, start);
-    lane.warm.push_back({work.kernel_index, lane.first + start - here, here});
+    lane.warm.push_back({work.kernel_index, lane.first + start - here, here, false});
     need -= here;
     for (uint64_t pg = lane.g; need > 0 && pg >= nfps_;) {
       pg -= nfps_;
@@ -291,11 +279,17 @@ class GridSampler {
       if (!batch_of_grid(fw_, fb_, pg, encoding_, &pk, &pf, &pc)) break;
       const uint64_t from = pg == last_g ? std::min(last_end, pc) : 0;
       const uint64_t take = std::min(need, pc - from);
-      lane.warm.push_back({pk, pf + pc - take, take});
+      lane.warm.push_back({pk, pf + pc - take, take, false});
       need -= take;
       if (pg == last_g) break;
     }
     std::reverse(lane.warm.begin(), lane.warm.end());
+    if (lane.head) {
+      // A wrapped range: its head, then the queries its NFP runs before `begin`.
+      const uint64_t mid = std::min(warmup, lane.begin - lane.head);
+      lane.warm.push_back({work.kernel_index, lane.first, lane.head, true});
+      lane.warm.push_back({work.kernel_index, lane.first + lane.begin - mid, mid, false});
+    }
     last_g = lane.g;
     last_end = lane.head ? lane.count : lane.begin + lane.len;
   }
