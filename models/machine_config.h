@@ -213,7 +213,10 @@ struct DetailConfig {
   DetailMode mode = DetailMode::Sampled;
   uint32_t sample_windows = 16;    // time windows per frame and grid, >= 2 [est]
   uint32_t sample_queries = 1024;  // queries of each batch in a sampled window [est]
-  uint32_t warmup_queries = 4096;  // uncounted queries before them [est]
+  uint32_t warmup_queries = 8192;  // uncounted queries before them [est]
+  // 95 % half-width of the sampled frame time's error that more windows do not shrink (cold
+  // SRAMs, the sampler's L2 order), added to the sampling interval in quadrature [est]
+  double systematic_rel_err = 0.025;
   uint64_t seed = 1;
 };
 

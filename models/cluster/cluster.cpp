@@ -136,6 +136,7 @@ void Cluster::plan_frame(const FrameWork& fw, FrameStats& fs) {
   plan_ = std::move(sample.plans);
   fs.sampling_exact = full || sample.exact;
   fs.sampling_rel_err = sample.rel_err;
+  fs.sampling_stat_rel_err = sample.stat_rel_err;
   fs.sampling_kernel_max_rel_err = sample.worst_rel_err;
 }
 

@@ -32,6 +32,7 @@ struct FrameStats {
   // 95 % relative half-width of the frame's sampled encode cycles (kernels combined as
   // independent estimates weighted by their queries), and the largest of any single kernel.
   double sampling_rel_err = 0;
+  double sampling_stat_rel_err = 0;
   double sampling_kernel_max_rel_err = 0;
   bool sampling_exact = true;  // every query of the frame was simulated at address level
   MemoryStats memory;          // this frame's traffic

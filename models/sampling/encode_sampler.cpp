@@ -489,7 +489,10 @@ FrameSample plan_frame(const FrameWork& fw, const FrameBatches& fb, const Config
     h2 += half * half;
     total += est;
   }
-  out.rel_err = total > 0 ? std::sqrt(h2) / total : 0;
+  out.stat_rel_err = total > 0 ? std::sqrt(h2) / total : 0;
+  // Sampling variance does not cover the bias the windows share; the validation grid measures
+  // it (docs/sampling.md, "The reported interval").
+  out.rel_err = out.exact ? 0 : std::hypot(out.stat_rel_err, d.systematic_rel_err);
   for (auto& item : out.plans)
     for (EncodePlan& plan : item) {
       if (plan.samples.empty()) continue;

@@ -194,6 +194,7 @@ Config build_config(const json& effective, const OriginFn& origin) {
   c.detail.sample_windows = count(detail.get("sample_windows"), 2, lim::kMaxSampleWindows);
   c.detail.sample_queries = count(detail.get("sample_queries"), 0, lim::kMaxBatchSize);
   c.detail.warmup_queries = count(detail.get("warmup_queries"), 0, lim::kMaxWarmupQueries);
+  c.detail.systematic_rel_err = detail.get("systematic_pct").number(0, 100) / 100;
   c.detail.seed = detail.get("seed").integer(0, lim::kMaxSeed);
   const Value tech = root.get("tech");
   c.tech.table = tech.get("table").nonempty_string();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 
@@ -124,25 +125,65 @@ TEST_F(Replay, SampledAndFullDetailAgreeOnTheSmallBundledTraces) {
   }
 }
 
-TEST_F(ReplaySlow, SampledAndFullDetailAgreeWhenSamplingIsUsed) {
-  // 256 x 256 NeRF at 16 queries per pixel: 32 time windows at NGPC-8, of which four windows are
-  // sampled (the default budget of 16 would simulate a frame this small whole).
-  trace::GenOptions o;
-  o.app = "nerf";
-  o.width = o.height = 256;
-  o.queries_per_pixel = 16;
-  const trace::Trace t = trace::generate_trace(o, gpu::default_gpu_profile());
-  const Machine sampled = setup({"detail.mode=sampled", "detail.sample_windows=4"});
-  const RunResult a = replay(t, sampled.cfg, sampled.tech, {});
-  reset_systemc_context();
-  const Machine full = setup({"detail.mode=full"});
-  const RunResult b = replay(t, full.cfg, full.tech, {});
-  const FrameStats& s = a.frames[0].stats;
-  EXPECT_FALSE(s.sampling_exact);      // it did sample
-  EXPECT_GT(s.sampling_rel_err, 0.0);  // and says how well
-  EXPECT_TRUE(b.frames[0].stats.sampling_exact);
-  // Within 2 %, and within the interval it reports when that is wider.
-  EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, std::max(0.02, s.sampling_rel_err));
+TEST_F(ReplaySlow, ReportedIntervalCoversTheErrorInNineOfTenSampledCases) {
+  // The bar for sampling_rel_err_pct, a 95 % interval: it covers the sampled frame's
+  // actual error against full detail in at least 90 % of cases. A 95 % interval can miss any one
+  // case, so only the rate is held. Cases off the validation grid that calibrated
+  // detail.systematic_pct (docs/validation.md §3: trace seed 1, 256² and 512²): trace seed 2 at
+  // 384x216 on NGPC-8 to 64, and NeRF at 16 queries per pixel, 256² with four windows (32 time
+  // windows at NGPC-8). NeRF 384x216 at 16 queries per pixel is simulated whole from NGPC-16 up.
+  struct Case {
+    const char* app;
+    uint32_t width, height, nfps;
+    double qpp;
+    uint64_t trace_seed;
+    const char* windows;
+  };
+  const Case cases[] = {
+      {"nsdf", 384, 216, 8, 0, 2, nullptr},
+      {"nsdf", 384, 216, 16, 0, 2, nullptr},
+      {"nsdf", 384, 216, 32, 0, 2, nullptr},
+      {"nsdf", 384, 216, 64, 0, 2, nullptr},
+      {"nvr", 384, 216, 8, 0, 2, nullptr},
+      {"nvr", 384, 216, 16, 0, 2, nullptr},
+      {"nvr", 384, 216, 32, 0, 2, nullptr},
+      {"nvr", 384, 216, 64, 0, 2, nullptr},
+      {"nerf", 384, 216, 8, 16, 2, nullptr},
+      {"nerf", 256, 256, 8, 16, 1, "detail.sample_windows=4"},
+  };
+  int covered = 0, n = 0;
+  for (const Case& c : cases) {
+    trace::GenOptions o;
+    o.app = c.app;
+    o.width = c.width;
+    o.height = c.height;
+    o.queries_per_pixel = c.qpp;
+    o.seed = c.trace_seed;
+    const trace::Trace t = trace::generate_trace(o, gpu::default_gpu_profile());
+    const std::string nfps = "cluster.scaling_factor=" + std::to_string(c.nfps);
+    std::vector<std::string> sets = {nfps, "detail.mode=sampled"};
+    if (c.windows) sets.push_back(c.windows);
+    reset_systemc_context();
+    const Machine sampled = setup(sets);
+    const RunResult a = replay(t, sampled.cfg, sampled.tech, {});
+    reset_systemc_context();
+    const Machine full = setup({nfps, "detail.mode=full"});
+    const RunResult b = replay(t, full.cfg, full.tech, {});
+    const FrameStats& s = a.frames.at(0).stats;
+    const std::string name = std::string(c.app) + " " + std::to_string(c.width) + "x" +
+                             std::to_string(c.height) + " NGPC-" + std::to_string(c.nfps);
+    ASSERT_FALSE(s.sampling_exact) << name;  // it did sample
+    EXPECT_TRUE(b.frames.at(0).stats.sampling_exact) << name;
+    // The interval holds the sampling variance and the systematic term, never less than either.
+    EXPECT_GE(s.sampling_rel_err, sampled.cfg.detail.systematic_rel_err) << name;
+    EXPECT_GE(s.sampling_rel_err, s.sampling_stat_rel_err) << name;
+    const double err = a.sim_time_s / b.sim_time_s - 1;
+    covered += std::fabs(err) <= s.sampling_rel_err;
+    ++n;
+    std::printf("%-24s error %+6.2f %%, interval %5.2f %%\n", name.c_str(), err * 100,
+                s.sampling_rel_err * 100);
+  }
+  EXPECT_GE(covered, 0.9 * n) << covered << " of " << n << " covered";
 }
 
 TEST_F(ReplaySlow, SampledSramHitRateDoesNotDependOnHowMuchOfABatchIsCounted) {

@@ -67,6 +67,7 @@ void expect_same_machine(const Config& a, const Config& b) {
   EXPECT_EQ(a.detail.sample_windows, b.detail.sample_windows);
   EXPECT_EQ(a.detail.sample_queries, b.detail.sample_queries);
   EXPECT_EQ(a.detail.warmup_queries, b.detail.warmup_queries);
+  EXPECT_EQ(a.detail.systematic_rel_err, b.detail.systematic_rel_err);
   EXPECT_EQ(a.detail.seed, b.detail.seed);
   EXPECT_EQ(a.tech.table, b.tech.table);
   EXPECT_EQ(a.tech.node, b.tech.node);
