@@ -29,8 +29,9 @@ struct FrameStats {
   double encode_max_nfp_s = 0;  // busiest NFP's encoder this frame
   double mlp_max_nfp_s = 0;     // busiest NFP's MLP engine this frame
   uint64_t batches = 0;
-  // 95 % relative half-width of the frame's sampled encode cycles (kernels combined as
-  // independent estimates weighted by their queries), and the largest of any single kernel.
+  // 95 % relative half-width of the sampled frame's error: the sampling variance of its encode
+  // cycles (grids combined as independent estimates) and the systematic term in quadrature; the
+  // sampling part alone; the largest sampling part of any single grid.
   double sampling_rel_err = 0;
   double sampling_stat_rel_err = 0;
   double sampling_kernel_max_rel_err = 0;
