@@ -1,6 +1,7 @@
 #include "models/memory/l2_cache.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -40,33 +41,34 @@ L2Cache::L2Cache(const L2Params& p) : p_(p) {
   line_shift_ = log2u(p.line_bytes);
   const uint32_t sectors = p.line_bytes / p.sector_bytes;
   full_mask_ = sectors == 32 ? UINT32_MAX : (1u << sectors) - 1;
-  way_.assign(sets_ * p.ways, Way{0, 0, 0});
+  set_magic_ = UINT64_MAX / sets_ + 1;
+  tag_.assign(sets_ * p_.read_ways, 0);
+  valid_.assign(sets_ * p_.read_ways, 0);
   seen_[0].assign(sets_, 0);
   seen_[1].assign(sets_, 0);
 }
 
-// `lines` streaming lines enter ways [from, to) of `set`, each evicting that range's LRU way.
-void L2Cache::evict_into(uint64_t set, uint32_t from, uint32_t to, uint64_t lines) {
-  Way* ways = way_.data() + set * p_.ways;
-  const uint64_t k = std::min<uint64_t>(lines, to - from);
-  for (uint64_t i = 0; i < k; ++i) {
-    uint32_t victim = from;
-    for (uint32_t w = from + 1; w < to; ++w)
-      if (ways[w].stamp < ways[victim].stamp) victim = w;
-    ways[victim] = Way{kStream, ++clock_, 0};
-  }
+// `lines` streaming lines enter the set as most recently used, each evicting its LRU way.
+void L2Cache::insert_streams(uint64_t set, uint64_t lines) {
+  const uint32_t ways = p_.read_ways;
+  const auto k = static_cast<uint32_t>(std::min<uint64_t>(lines, ways));
+  uint64_t* tag = tag_.data() + set * ways;
+  uint32_t* valid = valid_.data() + set * ways;
+  std::memmove(tag + k, tag, sizeof(uint64_t) * (ways - k));
+  std::memmove(valid + k, valid, sizeof(uint32_t) * (ways - k));
+  std::fill(tag, tag + k, kStream);
+  std::fill(valid, valid + k, 0u);
 }
 
 void L2Cache::apply_pollution(uint64_t set) {
-  for (int c = 0; c < 2; ++c) {
+  // Grid class first, then the GPU's, as both were inserted; with a partition the GPU's lines
+  // enter ways no read looks at.
+  const int classes = partitioned_ ? 1 : 2;
+  for (int c = 0; c < classes; ++c) {
     const uint64_t pending = (pollution_[c] - seen_[c][set]) >> kFracBits;
     if (pending == 0) continue;
     seen_[c][set] += pending << kFracBits;
-    // Grid class: the grid's ways; the other class: the rest, or every way when not partitioned.
-    if (c == static_cast<int>(L2Class::Grid))
-      evict_into(set, 0, p_.read_ways, pending);
-    else
-      evict_into(set, partitioned_ ? p_.read_ways : 0, p_.ways, pending);
+    insert_streams(set, pending);
   }
 }
 
@@ -79,6 +81,15 @@ void L2Cache::pollute(double bytes, L2Class cls) {
   pollution_[c] = static_cast<uint64_t>(polluted_lines_[c] * double(uint64_t{1} << kFracBits));
 }
 
+uint64_t L2Cache::set_of(uint64_t line) const {
+  if (line >> 32 || sets_ >> 32) return line % sets_;
+  // Lemire, Kaser, Kurz, "Faster remainder by direct computation" (2019): exact for 32-bit
+  // operands, and a multiply instead of a 64-bit division on every read.
+  __extension__ using u128 = unsigned __int128;
+  const uint64_t low = set_magic_ * line;
+  return static_cast<uint64_t>((u128{low} * sets_) >> 64);
+}
+
 uint32_t L2Cache::read(uint64_t addr, uint32_t bytes) {
   const uint64_t line = addr >> line_shift_;
   const uint32_t first = static_cast<uint32_t>((addr & (p_.line_bytes - 1)) >> sector_shift_);
@@ -86,21 +97,28 @@ uint32_t L2Cache::read(uint64_t addr, uint32_t bytes) {
       ((addr & (p_.line_bytes - 1)) + std::max(bytes, 1u) - 1) >> sector_shift_);
   const uint32_t span = std::min(last, (p_.line_bytes >> sector_shift_) - 1) - first + 1;
   const uint32_t mask = (span >= 32 ? UINT32_MAX : ((1u << span) - 1)) << first & full_mask_;
-  const uint64_t set = line % sets_;
+  const uint64_t set = set_of(line);
   apply_pollution(set);
-  Way* ways = way_.data() + set * p_.ways;
-  uint32_t victim = 0;
-  for (uint32_t w = 0; w < p_.ways; ++w) {
-    Way& x = ways[w];
-    if (x.tag == line + 1) {
-      const uint32_t missing = mask & ~x.valid;
-      x.valid |= mask;
-      x.stamp = ++clock_;
-      return static_cast<uint32_t>(__builtin_popcount(missing)) * p_.sector_bytes;
-    }
-    if (w < p_.read_ways && x.stamp < ways[victim].stamp) victim = w;
+  const uint32_t ways = p_.read_ways;
+  uint64_t* tag = tag_.data() + set * ways;
+  uint32_t* valid = valid_.data() + set * ways;
+  const uint64_t key = line + 1;
+  uint32_t w = 0;
+  while (w < ways && tag[w] != key && tag[w] != 0) ++w;
+  if (w < ways && tag[w] == key) {
+    const uint32_t had = valid[w];
+    std::memmove(tag + 1, tag, sizeof(uint64_t) * w);
+    std::memmove(valid + 1, valid, sizeof(uint32_t) * w);
+    tag[0] = key;
+    valid[0] = had | mask;
+    return static_cast<uint32_t>(__builtin_popcount(mask & ~had)) * p_.sector_bytes;
   }
-  ways[victim] = Way{line + 1, ++clock_, mask};
+  // A miss: the LRU way (or the first empty one) goes.
+  const uint32_t keep = std::min(w, ways - 1);
+  std::memmove(tag + 1, tag, sizeof(uint64_t) * keep);
+  std::memmove(valid + 1, valid, sizeof(uint32_t) * keep);
+  tag[0] = key;
+  valid[0] = mask;
   grid_clock_ += p_.line_bytes;
   return static_cast<uint32_t>(__builtin_popcount(mask)) * p_.sector_bytes;
 }

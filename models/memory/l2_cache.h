@@ -54,25 +54,27 @@ class L2Cache {
 
  private:
   void apply_pollution(uint64_t set);
-  void evict_into(uint64_t set, uint32_t from, uint32_t to, uint64_t lines);
+  void insert_streams(uint64_t set, uint64_t lines);
+  uint64_t set_of(uint64_t line) const;
 
   L2Params p_;
   uint64_t sets_;
+  uint64_t set_magic_;  // fast modulo by sets_ (Lemire et al. 2019) for lines below 2^32
   uint32_t sector_shift_, line_shift_;
   uint32_t full_mask_;
   bool partitioned_;
-  // Way w of set s at s * ways + w. tag 0 = empty, kStream = a polluting line, else line + 1.
-  struct Way {
-    uint64_t tag;
-    uint64_t stamp;  // LRU
-    uint32_t valid;  // sector bit mask
-  };
-  std::vector<Way> way_;
+  // Only the ways grid lines allocate into are kept: with a partition, the GPU's ways hold
+  // streams that no read can hit, so they change nothing. Set s's ways are at s * read_ways, most
+  // recently used first (true LRU without stamps: a hit moves to the front, a fill shifts the set
+  // and drops the last). Tag 0 = empty (empties stay at the back), kStream = a polluting line,
+  // else line + 1; valid is the sector bit mask.
+  std::vector<uint64_t> tag_;
+  std::vector<uint32_t> valid_;
   // Per class: lines per set inserted so far, and per set how many were applied (fixed point).
+  // With a partition the GPU class's are not applied (see above).
   double polluted_lines_[2] = {0, 0};
   uint64_t pollution_[2] = {0, 0};
   std::vector<uint64_t> seen_[2];
-  uint64_t clock_ = 0;
   double grid_clock_ = 0;
 };
 
