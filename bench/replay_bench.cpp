@@ -10,6 +10,7 @@
 
 #include "models/encoding/grid_math.h"
 #include "models/encoding/level_units.h"
+#include "models/memory/l2_cache.h"
 #include "models/parallel.h"
 #include "models/sim_context.h"
 #include "sim/config/config_loader.h"
@@ -17,9 +18,9 @@
 #include "sim/gpu_baseline/profile.h"
 #include "sim/replay/replay.h"
 #include "sim/scenes/scenes.h"
-#include "sim/workloads/generator.h"
 #include "sim/trace/bundled.h"
 #include "sim/trace/trace_io.h"
+#include "sim/workloads/generator.h"
 
 namespace {
 
@@ -132,7 +133,8 @@ void BM_GridSramGroups(benchmark::State& state) {
   std::vector<uint32_t> idx(8 * 4096);
   for (size_t q = 0; q < 4096; ++q) {
     const uint32_t base = rng() & ((1u << 19) - 2);
-    for (uint32_t c = 0; c < 8; ++c) idx[q * 8 + c] = (base + (c & 1) + (rng() & 0xfff) * (c >> 1)) & ((1u << 19) - 1);
+    for (uint32_t c = 0; c < 8; ++c)
+      idx[q * 8 + c] = (base + (c & 1) + (rng() & 0xfff) * (c >> 1)) & ((1u << 19) - 1);
   }
   for (auto _ : state)
     for (size_t q = 0; q < 4096; ++q) benchmark::DoNotOptimize(sram.access_group(&idx[q * 8], 8));
@@ -140,6 +142,24 @@ void BM_GridSramGroups(benchmark::State& state) {
       benchmark::Counter(double(state.iterations()) * 4096, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_GridSramGroups);
+
+// The shared L2 stand-in: sector reads over a working set twice its 6 MiB, with a little
+// streaming pollution, as grid misses of many NFPs and the GPU's traffic reach it.
+void BM_L2CacheReads(benchmark::State& state) {
+  ngpc::L2Cache l2(ngpc::L2Params{});
+  const uint64_t lines = 2 * (ngpc::L2Params{}.capacity_bytes / 128);
+  std::mt19937_64 rng(5);
+  std::vector<uint64_t> addr(1u << 16);
+  for (uint64_t& a : addr) a = (rng() % lines) * 128 + (rng() & 3) * 32;
+  uint64_t reads = 0;
+  for (auto _ : state) {
+    for (uint64_t a : addr) benchmark::DoNotOptimize(l2.read(a, 32));
+    l2.pollute(1 << 20);
+    reads += addr.size();
+  }
+  state.counters["reads_per_s"] = benchmark::Counter(double(reads), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_L2CacheReads);
 
 // The procedural NeRF scene: sample positions of one ray-marching encode kernel (this used to be
 // a timed test; speed belongs here).
