@@ -146,11 +146,12 @@ BENCHMARK(BM_GridSramGroups);
 // The shared L2 stand-in: sector reads over a working set twice its 6 MiB, with a little
 // streaming pollution, as grid misses of many NFPs and the GPU's traffic reach it.
 void BM_L2CacheReads(benchmark::State& state) {
-  ngpc::L2Cache l2(ngpc::L2Params{});
-  const uint64_t lines = 2 * (ngpc::L2Params{}.capacity_bytes / 128);
+  const ngpc::L2Params p;
+  ngpc::L2Cache l2(p);
+  const uint64_t lines = 2 * (p.capacity_bytes / p.line_bytes);
   std::mt19937_64 rng(5);
   std::vector<uint64_t> addr(1u << 16);
-  for (uint64_t& a : addr) a = (rng() % lines) * 128 + (rng() & 3) * 32;
+  for (uint64_t& a : addr) a = (rng() % lines) * p.line_bytes + (rng() & 3) * 32;
   uint64_t reads = 0;
   for (auto _ : state) {
     for (uint64_t a : addr) benchmark::DoNotOptimize(l2.read(a, 32));

@@ -105,22 +105,17 @@ uint32_t L2Cache::read(uint64_t addr, uint32_t bytes) {
   const uint64_t key = line + 1;
   uint32_t w = 0;
   while (w < ways && tag[w] != key && tag[w] != 0) ++w;
-  if (w < ways && tag[w] == key) {
-    const uint32_t had = valid[w];
-    std::memmove(tag + 1, tag, sizeof(uint64_t) * w);
-    std::memmove(valid + 1, valid, sizeof(uint32_t) * w);
-    tag[0] = key;
-    valid[0] = had | mask;
-    return static_cast<uint32_t>(__builtin_popcount(mask & ~had)) * p_.sector_bytes;
-  }
-  // A miss: the LRU way (or the first empty one) goes.
-  const uint32_t keep = std::min(w, ways - 1);
+  // A hit moves way w to the front; a miss enters at the front over the first empty way or the
+  // LRU one.
+  const bool hit = w < ways && tag[w] == key;
+  const uint32_t had = hit ? valid[w] : 0;
+  const uint32_t keep = hit ? w : std::min(w, ways - 1);
   std::memmove(tag + 1, tag, sizeof(uint64_t) * keep);
   std::memmove(valid + 1, valid, sizeof(uint32_t) * keep);
   tag[0] = key;
-  valid[0] = mask;
-  grid_clock_ += p_.line_bytes;
-  return static_cast<uint32_t>(__builtin_popcount(mask)) * p_.sector_bytes;
+  valid[0] = had | mask;
+  if (!hit) grid_clock_ += p_.line_bytes;
+  return static_cast<uint32_t>(__builtin_popcount(mask & ~had)) * p_.sector_bytes;
 }
 
 }  // namespace ngpc
