@@ -41,7 +41,7 @@ LevelUnits::LevelUnits(const GridLayout& layout, const GridSramParams& sram, uin
 // Queries per step of the corner computation: a few hundred corner indices in a small buffer.
 constexpr uint32_t kCornerChunk = 64;
 
-// `c` null: a warm-up, for the SRAM state and the missed lines only (GridSram::touch_group).
+// `c` null: a warm-up, for the SRAM state and the missed lines only (GridSram::touch_groups).
 void LevelUnits::run_level(uint32_t l, const float* positions, uint32_t n, LevelCounters* c,
                            bool record) {
   Level& lv = levels_[l];
@@ -65,14 +65,14 @@ void LevelUnits::run_level(uint32_t l, const float* positions, uint32_t n, Level
     // parallel instead of one lookup's wait after another.
     if (prefetch)
       for (uint32_t i = 0; i < m * corners; ++i) lv.sram.prefetch(lv.idx[i]);
+    if (!c) {
+      lv.sram.touch_groups(lv.idx.data(), m * corners, inputs_per_cycle_ * corners, missed);
+      continue;
+    }
     for (uint32_t g0 = 0; g0 < m; g0 += inputs_per_cycle_) {
       const uint32_t group = std::min(inputs_per_cycle_, m - g0);
       const uint32_t reads = group * corners;
       const size_t at = static_cast<size_t>(g0) * corners;
-      if (!c) {
-        lv.sram.touch_group(lv.idx.data() + at, reads, missed);
-        continue;
-      }
       const SramGroupResult r = lv.sram.access_group(lv.idx.data() + at, reads, missed,
                                                      parity ? lv.parity.data() + at : nullptr);
       const uint32_t ideal = std::max(1u, (reads + lanes - 1) / lanes);

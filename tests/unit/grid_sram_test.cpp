@@ -229,33 +229,53 @@ TEST(GridSram, BusiestBankCountsBeyondAByte) {
   EXPECT_EQ(s.access_group(e.data(), 300).cycles, 300u);
 }
 
-// touch_group is access_group for its effect only (the sampler's warm-up): the same missed lines
-// in the same order, and afterwards the same SRAM state, so every later group sees the same.
-TEST(GridSram, TouchGroupLeavesTheStateAccessGroupLeaves) {
-  for (SramPolicy policy : {SramPolicy::Cache, SramPolicy::Static}) {
-    const GridSramParams p = params_with(4096, policy);  // 64 lines of a 1024-line table
-    GridSram counted(p, 16384, kEntryBytes), touched(p, 16384, kEntryBytes);
+// touch_groups is access_group for its effect only (the sampler's warm-up), one call for a chunk
+// of consecutive groups: the same missed lines in the same order as one access_group per group,
+// and afterwards the same SRAM state, so every later group sees the same. For the 4-way 16-bit
+// tag path (the default machine) and the general one (2 ways, 32-bit tags; Static).
+TEST(GridSram, TouchGroupsLeaveTheStateAccessGroupLeaves) {
+  struct Case {
+    SramPolicy policy;
+    uint32_t ways, line_bytes;
+    uint64_t entries;
+  };
+  for (const Case c :
+       {Case{SramPolicy::Cache, 4, 64, 16384}, Case{SramPolicy::Static, 4, 64, 16384},
+        Case{SramPolicy::Cache, 2, 64, 16384}, Case{SramPolicy::Cache, 4, 4, 1u << 17},
+        Case{SramPolicy::Cache, 4, 12, 16383}}) {
+    GridSramParams p = params_with(4096, c.policy);
+    p.associativity = c.ways;
+    p.line_bytes = c.line_bytes;
+    GridSram counted(p, c.entries, kEntryBytes), touched(p, c.entries, kEntryBytes);
+    ASSERT_FALSE(touched.fits());
+    const auto entries = static_cast<uint32_t>(c.entries);
     uint64_t x = 12345;
     auto next = [&] {
       x = x * 6364136223846793005ull + 1442695040888963407ull;
       return static_cast<uint32_t>(x >> 33);
     };
-    for (int round = 0; round < 2000; ++round) {
-      uint32_t e[16];
-      const uint32_t n = 1 + next() % 16;
+    std::vector<uint32_t> b;
+    for (int round = 0; round < 1000; ++round) {
+      const uint32_t group = 1 + next() % 16, groups = 1 + next() % 6;
+      const uint32_t n = (groups - 1) * group + 1 + next() % group;  // the last group shorter
+      std::vector<uint32_t> e(n), a;
       // Clustered reads, as corners are: duplicates and shared lines within a group.
-      const uint32_t base = next() % 16384;
-      for (uint32_t i = 0; i < n; ++i) e[i] = (base + next() % 40) % 16384;
-      std::vector<uint32_t> a, b;
-      const SramGroupResult r = counted.access_group(e, n, &a);
-      const uint32_t lines = touched.touch_group(e, n, &b);
-      ASSERT_EQ(a, b) << "round " << round;
-      ASSERT_EQ(uint64_t{lines} * p.line_bytes, r.miss_bytes) << "round " << round;
+      const uint32_t base = next() % entries;
+      for (uint32_t i = 0; i < n; ++i) e[i] = (base + next() % 40) % entries;
+      uint64_t miss_bytes = 0;
+      for (uint32_t g0 = 0; g0 < n; g0 += group)
+        miss_bytes += counted.access_group(e.data() + g0, std::min(group, n - g0), &a).miss_bytes;
+      b.assign(3, 7);  // appended to, not overwritten
+      const uint32_t lines = touched.touch_groups(e.data(), n, group, &b);
+      ASSERT_EQ(b.size(), a.size() + 3) << "round " << round;
+      ASSERT_TRUE(std::equal(a.begin(), a.end(), b.begin() + 3)) << "round " << round;
+      ASSERT_EQ(uint64_t{lines} * p.line_bytes, miss_bytes) << "round " << round;
     }
     // The same state: a probe of every line hits and misses alike in both.
-    for (uint32_t line = 0; line < 1024; ++line) {
-      const uint32_t e[1] = {line * 16};
-      EXPECT_EQ(counted.access_group(e, 1).hits, touched.access_group(e, 1).hits) << line;
+    const uint32_t per_line = p.line_bytes / kEntryBytes;
+    for (uint32_t line = 0; line < entries / per_line; ++line) {
+      const uint32_t e[1] = {line * per_line};
+      ASSERT_EQ(counted.access_group(e, 1).hits, touched.access_group(e, 1).hits) << line;
     }
   }
 }
