@@ -208,27 +208,33 @@ class GridSampler {
     }
     // The warm-ups (with a wrapped range's head), then the counted ranges in chunks: their misses
     // reach the L2 stand-in in the order concurrent NFPs' would, chunk by chunk across the NFPs.
-    parallel_for(lanes.size(), [&](size_t j) {
-      Lane& lane = lanes[j];
-      for (const Lane::Segment& sg : lane.warm)
-        if (sg.count) r.feed(lane, sg.kernel, sg.first, sg.count, sg.counted ? &lane.c : nullptr);
-    });
-    for (Lane& lane : lanes) r.replay(lane, levels);
+    // Lane j's misses go through the L2 (on this thread, in lane order) while later lanes still
+    // run on the pool: only the replay touches the L2, and only lane j's run its lines.
+    auto replay = [&](size_t j) { r.replay(lanes[j], levels); };
+    parallel_for_ordered(
+        lanes.size(),
+        [&](size_t j) {
+          Lane& lane = lanes[j];
+          for (const Lane::Segment& sg : lane.warm)
+            if (sg.count)
+              r.feed(lane, sg.kernel, sg.first, sg.count, sg.counted ? &lane.c : nullptr);
+        },
+        replay);
     constexpr uint64_t kChunk = 256;
     for (bool busy = true; busy;) {
-      parallel_for(lanes.size(), [&](size_t j) {
-        Lane& lane = lanes[j];
-        if (lane.done >= lane.len) return;
-        const uint64_t n = std::min(kChunk, lane.len - lane.done);
-        r.feed(lane, work.kernel_index, lane.first + lane.begin + (lane.done - lane.head), n,
-               &lane.c);
-        lane.done += n;
-      });
+      parallel_for_ordered(
+          lanes.size(),
+          [&](size_t j) {
+            Lane& lane = lanes[j];
+            if (lane.done >= lane.len) return;
+            const uint64_t n = std::min(kChunk, lane.len - lane.done);
+            r.feed(lane, work.kernel_index, lane.first + lane.begin + (lane.done - lane.head), n,
+                   &lane.c);
+            lane.done += n;
+          },
+          replay);
       busy = false;
-      for (Lane& lane : lanes) {
-        r.replay(lane, levels);
-        busy = busy || lane.done < lane.len;
-      }
+      for (const Lane& lane : lanes) busy = busy || lane.done < lane.len;
     }
     double cycles = 0, inserted = 0;
     for (Lane& lane : lanes) {
