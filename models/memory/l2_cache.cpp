@@ -21,6 +21,14 @@ uint32_t log2u(uint64_t v) {
   return s;
 }
 
+// Without -mpopcnt (a build for any x86-64), __builtin_popcount is a call into libgcc: 1 % of a
+// NeRF 4K NGPC-64 run (perf, 2026-12-04). The bit-parallel count inlines.
+uint32_t popcount32(uint32_t x) {
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  return (((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24;
+}
+
 }  // namespace
 
 L2Cache::L2Cache(const L2Params& p) : p_(p) {
@@ -115,7 +123,7 @@ uint32_t L2Cache::read(uint64_t addr, uint32_t bytes) {
   tag[0] = key;
   valid[0] = had | mask;
   if (!hit) grid_clock_ += p_.line_bytes;
-  return static_cast<uint32_t>(__builtin_popcount(mask & ~had)) * p_.sector_bytes;
+  return popcount32(mask & ~had) * p_.sector_bytes;
 }
 
 }  // namespace ngpc
