@@ -93,6 +93,13 @@ class NerfScene : public ngpc::PositionSource {
     const uint64_t covered = d.spans.total();
     const uint64_t per_kernel = r.rays * r.steps;
     double t0[kMaxBlobs], t1[kMaxBlobs];
+    // A ray's `steps` samples are consecutive queries: its pixel, direction, occupied intervals
+    // and jitter are worked out once for them (perf, 2026-12-04: the scene was 9.5 % of a NeRF
+    // 4K NGPC-64 run, every sample redoing its ray's intersections).
+    uint64_t ray_slot = UINT64_MAX;
+    uint32_t m = 0;
+    double occupied = 0, jitter = 0;
+    Vec3 dir{0, 0, 0};
     for (uint32_t i = 0; i < count; ++i) {
       const uint64_t q = (first_query + i) % per_kernel;
       const uint64_t slot = q / r.steps, j = q % r.steps;
@@ -100,43 +107,46 @@ class NerfScene : public ngpc::PositionSource {
         store3({0.5, 0.5, 0.5}, out + 3 * i);
         continue;
       }
-      uint32_t x, y;
-      d.spans.pixel(slot_pixel(slot, r.rays, covered), &x, &y);
-      const Vec3 dir = normalize(d.cam.pixel_dir(x, y));
-      // Occupied intervals along the ray, merged in order of entry.
-      uint32_t n = 0;
-      for (const Ellipsoid& b : blobs_) {
-        double a, e;
-        if (ray_ellipsoid(d.cam.origin, dir, b, &a, &e)) {
-          uint32_t k = n++;
-          while (k > 0 && t0[k - 1] > a) {
-            t0[k] = t0[k - 1];
-            t1[k] = t1[k - 1];
-            --k;
+      if (slot != ray_slot) {
+        ray_slot = slot;
+        uint32_t x, y;
+        d.spans.pixel(slot_pixel(slot, r.rays, covered), &x, &y);
+        dir = normalize(d.cam.pixel_dir(x, y));
+        // Occupied intervals along the ray, merged in order of entry.
+        uint32_t n = 0;
+        for (const Ellipsoid& b : blobs_) {
+          double a, e;
+          if (ray_ellipsoid(d.cam.origin, dir, b, &a, &e)) {
+            uint32_t k = n++;
+            while (k > 0 && t0[k - 1] > a) {
+              t0[k] = t0[k - 1];
+              t1[k] = t1[k - 1];
+              --k;
+            }
+            t0[k] = a;
+            t1[k] = e;
           }
-          t0[k] = a;
-          t1[k] = e;
         }
-      }
-      uint32_t m = 0;
-      for (uint32_t k = 0; k < n; ++k) {
-        if (m > 0 && t0[k] <= t1[m - 1]) {
-          t1[m - 1] = std::max(t1[m - 1], t1[k]);
-        } else {
-          t0[m] = t0[k];
-          t1[m] = t1[k];
-          ++m;
+        m = 0;
+        for (uint32_t k = 0; k < n; ++k) {
+          if (m > 0 && t0[k] <= t1[m - 1]) {
+            t1[m - 1] = std::max(t1[m - 1], t1[k]);
+          } else {
+            t0[m] = t0[k];
+            t1[m] = t1[k];
+            ++m;
+          }
         }
+        occupied = 0;
+        for (uint32_t k = 0; k < m; ++k) occupied += t1[k] - t0[k];
+        // A fixed per-ray offset (as a jittered ray start) keeps rays from marching in lockstep.
+        const uint64_t pixel = uint64_t{y} * d.cam.width + x;
+        jitter = unit(hash_of(seed_, frame, pixel));
       }
-      double occupied = 0;
-      for (uint32_t k = 0; k < m; ++k) occupied += t1[k] - t0[k];
       Vec3 p;
       if (occupied <= 0) {  // grazing pixel the span test counted: nearest point to the object
         p = d.cam.origin + dir * std::max(0.0, dot(Vec3{0.5, 0.5, 0.5} - d.cam.origin, dir));
       } else {
-        // A fixed per-ray offset (as a jittered ray start) keeps rays from marching in lockstep.
-        const uint64_t pixel = uint64_t{y} * d.cam.width + x;
-        const double jitter = unit(hash_of(seed_, frame, pixel));
         double along = std::fmod((double(r.first_step + j) + jitter) * step_, occupied);
         uint32_t k = 0;
         while (k + 1 < m && along > t1[k] - t0[k]) {
