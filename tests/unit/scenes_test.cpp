@@ -12,9 +12,9 @@
 
 #include "sim/error.h"
 #include "sim/gpu_baseline/profile.h"
-#include "sim/workloads/generator.h"
 #include "sim/scenes/scene_common.h"
 #include "sim/trace/trace_io.h"
+#include "sim/workloads/generator.h"
 
 namespace ngpc::trace {
 namespace {
@@ -90,12 +90,14 @@ TEST(Scenes, DeterministicAndIndependentOfHowRangesAreSplit) {
     const uint32_t k = encode_kernels(t.frames[0]).back();
     const auto whole = positions(*a, t, k, 100, 200);
     EXPECT_EQ(whole, positions(*b, t, k, 100, 200)) << app;
-    // Generated backwards in pieces: identical (no sequential RNG state).
+    // Generated backwards in pieces: identical (no sequential RNG state). 137 splits a NeRF ray's
+    // samples (worked out once per ray within a call).
     std::vector<float> pieces;
-    const auto second = positions(*a, t, k, 200, 100);
-    const auto first = positions(*a, t, k, 100, 100);
-    pieces.insert(pieces.end(), first.begin(), first.end());
-    pieces.insert(pieces.end(), second.begin(), second.end());
+    const auto third = positions(*a, t, k, 200, 100);
+    const auto second = positions(*a, t, k, 137, 63);
+    const auto first = positions(*a, t, k, 100, 37);
+    for (const auto* p : {&first, &second, &third})
+      pieces.insert(pieces.end(), p->begin(), p->end());
     EXPECT_EQ(whole, pieces) << app;
   }
 }
