@@ -74,7 +74,9 @@ struct SamplerState {
 // The sampler's verdict on a frame.
 struct FrameSample {
   std::vector<std::vector<EncodePlan>> plans;  // [item][encode kernel]
-  double rel_err = 0;        // 95 % half-width / estimate: stat_rel_err and the systematic term
+  // 95 % half-width / estimate: stat_rel_err and the systematic term (that alone when every
+  // window was simulated whole); 0 only in full detail, the reference.
+  double rel_err = 0;
   double stat_rel_err = 0;   // the sampling variance's part: of the frame's encode cycles
   double worst_rel_err = 0;  // the same for the grid with the widest interval
   bool exact = true;         // every query was simulated at address level

@@ -161,8 +161,8 @@ StatSet make_stats(const RunResult& r, const Config& cfg, const trace::Trace& tr
          "per frame, level-unit cycles lost to grid SRAM bank conflicts (summed over units)");
   st.add("sampling_rel_err_pct", err * 100, "%",
          "95 % relative half-width of a sampled frame's error against full detail, worst frame: "
-         "sampling_stat_rel_err_pct and detail.systematic_pct in quadrature; 0 when exact "
-         "(docs/sampling.md)");
+         "sampling_stat_rel_err_pct and detail.systematic_pct in quadrature (the latter alone "
+         "when every window was simulated whole); 0 only with --detail full (docs/sampling.md)");
   st.add("sampling_stat_rel_err_pct", stat_err * 100, "%",
          "its sampling-variance part: 95 % relative half-width of a frame's sampled encode "
          "cycles over the sampled windows, worst frame");

@@ -106,11 +106,13 @@ TEST_F(ReplaySlow, NoFrameBeatsTheBoundOfAnyResource) {
 
 TEST_F(Replay, SampledAndFullDetailAgreeOnTheSmallBundledTraces) {
   // Too few time windows to sample: sampled mode simulates every window whole through its own
-  // model of each NFP (exact, and says so), which must agree with the engines' full detail. Both
-  // interleave the concurrent batches' L2 lookups, the sampler in 256-query chunks, full detail
-  // as the flows progress; the orders still differ a little (tiny-nerf: 39.1 % against 37.6 % L2
-  // hits; exact mode within 2 % on the validation grid, docs/sampling.md). With full detail's
-  // lookups batch after batch (memory.l2.lookup_steps = 0), tiny-nerf had 32.3 % L2 hits.
+  // model of each NFP (every query, and says so), which must agree with the engines' full
+  // detail. Both interleave the concurrent batches' L2 lookups, the sampler in 256-query chunks,
+  // full detail as the flows progress; the orders still differ a little (tiny-nerf: 39.1 %
+  // against 37.6 % L2 hits; up to 2.9 % in frame time on docs/sampling.md's exact-mode grid), so
+  // the run reports the systematic term as its interval, not 0, and the interval must hold. With
+  // full detail's lookups batch after batch (memory.l2.lookup_steps = 0), tiny-nerf had 32.3 %
+  // L2 hits.
   for (const char* name : {"tiny-nerf.json", "tiny-gia.json"}) {
     const trace::Trace t = bundled(name);
     const Machine sampled = setup({"detail.mode=sampled"});
@@ -120,8 +122,11 @@ TEST_F(Replay, SampledAndFullDetailAgreeOnTheSmallBundledTraces) {
     const RunResult b = replay(t, full.cfg, full.tech, {});
     reset_systemc_context();
     EXPECT_TRUE(a.frames[0].stats.sampling_exact) << name;
-    EXPECT_EQ(a.frames[0].stats.sampling_rel_err, 0.0) << name;
-    EXPECT_NEAR(a.sim_time_s / b.sim_time_s, 1.0, 0.02) << name;
+    EXPECT_DOUBLE_EQ(a.frames[0].stats.sampling_rel_err, sampled.cfg.detail.systematic_rel_err)
+        << name;
+    EXPECT_LE(std::fabs(a.sim_time_s / b.sim_time_s - 1), a.frames[0].stats.sampling_rel_err)
+        << name;
+    EXPECT_EQ(b.frames[0].stats.sampling_rel_err, 0.0) << name;  // the reference itself
   }
 }
 
