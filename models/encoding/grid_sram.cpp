@@ -169,69 +169,41 @@ NGPC_HOT uint32_t GridSram::fill_missing(uint32_t nl, std::vector<uint32_t>* mis
   return missed;
 }
 
-// The distinct lines in order of first appearance: the order access_group looks them up and
-// fills them in (merging duplicate entries first does not change it).
-template <bool FourWay>
-NGPC_HOT uint32_t GridSram::touch_one(const uint32_t* entry_indices, uint32_t n, uint32_t* out) {
-  const bool is_static = !FourWay && params_.policy == SramPolicy::Static;
-  uint32_t* lines = lines_.data();
-  uint8_t* line_hit = line_hit_.data();
-  uint32_t nl = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t e = entry_indices[i];
-    if (is_static && e < resident_entries_) continue;
-    const uint32_t line = FourWay ? e >> line_shift_ : line_of(e);
-    bool seen = false;
-    for (uint32_t k = nl; k-- > 0 && !seen;) seen = lines[k] == line;
-    if (seen) continue;
-    lines[nl] = line;
-    if (FourWay) {
-      line_hit[nl] =
-          set_hit4(tags16_.data() + size_t{set_of(line)} * 4, static_cast<uint16_t>(line + 1));
-    } else {
-      line_hit[nl] = !is_static && cache_lookup(line);
-    }
-    ++nl;
-  }
-  uint32_t missed = 0;
-  for (uint32_t k = 0; k < nl; ++k) {
-    if (line_hit[k]) continue;
-    out[missed++] = lines[k];
-    if (FourWay) {
-      set_fill4(tags16_.data() + size_t{set_of(lines[k])} * 4, static_cast<uint16_t>(lines[k] + 1));
-    } else if (!is_static) {
-      cache_allocate(lines[k]);
-    }
-  }
-  return missed;
-}
-
 uint32_t GridSram::touch_groups(const uint32_t* entry_indices, uint32_t n, uint32_t group_reads,
                                 std::vector<uint32_t>* missed_lines) {
   if (n == 0 || fits_) return 0;
   group_reads = std::min(std::max(group_reads, 1u), n);
-  // One range check, one scratch and tag check and one growth of the log for the whole chunk:
-  // with one input per group (hash grids) these cost as much as the group's lookups (perf,
-  // 2026-12-04).
+  // One range check and one scratch and tag check for the whole chunk: with one input per group
+  // (hash grids) these cost as much as the group's lookups (perf, 2026-12-04).
   check_range(entry_indices, n);
   if (lines_.size() < group_reads) {
-    distinct_.resize(group_reads);
     lines_.resize(group_reads);
     line_hit_.resize(group_reads);
   }
   ensure_tags();
-  // A group misses at most one line per read: the log grows by n and is cut back after.
-  scratch_missed_.resize(n);
-  uint32_t* out = scratch_missed_.data();
-  const bool four_way = params_.policy == SramPolicy::Cache && narrow_tags_ &&
-                        params_.associativity == 4 && line_shift_ >= 0;
+  const bool is_static = params_.policy == SramPolicy::Static;
+  uint32_t* lines = lines_.data();
+  uint8_t* line_hit = line_hit_.data();
   uint32_t total = 0;
   for (uint32_t g0 = 0; g0 < n; g0 += group_reads) {
-    const uint32_t r = std::min(group_reads, n - g0);
-    total += four_way ? touch_one<true>(entry_indices + g0, r, out + total)
-                      : touch_one<false>(entry_indices + g0, r, out + total);
+    const uint32_t* group = entry_indices + g0;
+    const uint32_t reads = std::min(group_reads, n - g0);
+    // The group's distinct lines in order of first appearance: the order access_group looks
+    // them up and fills them in (merging duplicate entries first does not change it).
+    uint32_t nl = 0;
+    for (uint32_t i = 0; i < reads; ++i) {
+      const uint32_t e = group[i];
+      if (is_static && e < resident_entries_) continue;
+      const uint32_t line = line_of(e);
+      bool seen = false;
+      for (uint32_t k = nl; k-- > 0 && !seen;) seen = lines[k] == line;
+      if (seen) continue;
+      lines[nl] = line;
+      line_hit[nl] = !is_static && cache_lookup(line);
+      ++nl;
+    }
+    total += fill_missing(nl, missed_lines);
   }
-  if (missed_lines) missed_lines->insert(missed_lines->end(), out, out + total);
   return total;
 }
 

@@ -106,10 +106,6 @@ class GridSram {
   void check_range(const uint32_t* entry_indices, uint32_t n) const;  // throws std::out_of_range
   void ensure_tags();  // allocates the Cache tags on first use
   uint32_t fill_missing(uint32_t nl, std::vector<uint32_t>* missed_lines);
-  // One group of touch_groups, the missed lines written at `out` (room for n). FourWay: 4-way
-  // sets of 16-bit tags, Cache policy, lines a power of two of entries (the default machine).
-  template <bool FourWay>
-  uint32_t touch_one(const uint32_t* entry_indices, uint32_t n, uint32_t* out);
   bool cache_lookup(uint32_t line);    // true on hit (and makes the line MRU)
   void cache_allocate(uint32_t line);  // installs a fetched line, evicting the set's LRU way
 
@@ -134,11 +130,10 @@ class GridSram {
   std::vector<uint32_t> tags32_;
   bool narrow_tags_ = true;  // level_entries / entries_per_line + 1 <= UINT16_MAX
   // Per-call scratch, grown only when a larger group arrives.
-  std::vector<uint32_t> distinct_;        // merged entry indices
-  std::vector<uint32_t> lines_;           // distinct lines of the group
-  std::vector<uint8_t> line_hit_;         // per distinct line: resident at the start of the group
-  std::vector<uint32_t> scratch_missed_;  // touch_groups' lines, before they join the caller's log
-  std::vector<uint32_t> bank_count_;      // all zero between calls
+  std::vector<uint32_t> distinct_;    // merged entry indices
+  std::vector<uint32_t> lines_;       // distinct lines of the group
+  std::vector<uint8_t> line_hit_;     // per distinct line: resident at the start of the group
+  std::vector<uint32_t> bank_count_;  // all zero between calls
 
   GridSramStats stats_;
 };

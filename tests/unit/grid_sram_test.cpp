@@ -231,8 +231,8 @@ TEST(GridSram, BusiestBankCountsBeyondAByte) {
 
 // touch_groups is access_group for its effect only (the sampler's warm-up), one call for a chunk
 // of consecutive groups: the same missed lines in the same order as one access_group per group,
-// and afterwards the same SRAM state, so every later group sees the same. For the 4-way 16-bit
-// tag path (the default machine) and the general one (2 ways, 32-bit tags; Static).
+// and afterwards the same SRAM state, so every later group sees the same. For 4-way sets of
+// 16-bit tags (the default machine), 2 ways, 32-bit tags, lines of 3 entries, and Static.
 TEST(GridSram, TouchGroupsLeaveTheStateAccessGroupLeaves) {
   struct Case {
     SramPolicy policy;
